@@ -1,0 +1,131 @@
+import { useCallback, useEffect, useMemo, useRef } from "react";
+import { Background, Controls, Panel, ReactFlow, ReactFlowProvider, useReactFlow } from "@xyflow/react";
+import type { NodeMouseHandler, NodeTypes } from "@xyflow/react";
+import { Button, ErrorAlert, Spinner } from "../../../components/ui";
+import type { NodeLive } from "../../../lib/pipeline";
+import { useGraphLayout } from "../hooks/use-graph-layout";
+import type { LaidOutGraph } from "../hooks/use-graph-layout";
+import type { GraphSpec } from "../utils/build-graph";
+import { absoluteBox, toFlowEdges, toFlowNodes } from "../utils/flow-elements";
+import type { PipelineFlowNode } from "../utils/flow-elements";
+import { GraphCallbacksContext } from "./graph-callbacks";
+import type { GraphCallbacks } from "./graph-callbacks";
+import { GraphNode, GroupNode } from "./graph-node";
+
+const NODE_TYPES: NodeTypes = { pipelineNode: GraphNode, pipelineGroup: GroupNode };
+const FIT_VIEW_OPTIONS = { padding: 0.08, minZoom: 0.02, maxZoom: 1 } as const;
+const PRO_OPTIONS = { hideAttribution: true } as const;
+
+export interface PipelineGraphProps {
+  spec: GraphSpec;
+  live: ReadonlyMap<string, NodeLive>;
+  selectedPath: string | null;
+  /** Set by the page to bring a node into view (keyboard moves, next error); a new object each time. */
+  revealRequest: { path: string } | null;
+  onSelect: (path: string) => void;
+  onToggleCollapsed: (path: string) => void;
+  onNodeContextMenu: (path: string, position: { x: number; y: number }) => void;
+  onExpandAll: () => void;
+  onCollapseAll: () => void;
+}
+
+export function PipelineGraph(props: PipelineGraphProps) {
+  const { graph, error } = useGraphLayout(props.spec);
+  if (error) return <ErrorAlert className="m-4" error={new Error(`The graph could not be laid out: ${error.message}`)} />;
+  if (!graph) {
+    return (
+      <div className="flex h-full items-center justify-center" data-testid="graph-loading">
+        <Spinner label="Laying out the graph" />
+      </div>
+    );
+  }
+  return (
+    <ReactFlowProvider>
+      <LaidOutPipelineGraph {...props} graph={graph} />
+    </ReactFlowProvider>
+  );
+}
+
+function LaidOutPipelineGraph({
+  graph,
+  live,
+  selectedPath,
+  revealRequest,
+  onSelect,
+  onToggleCollapsed,
+  onNodeContextMenu,
+  onExpandAll,
+  onCollapseAll,
+}: PipelineGraphProps & { graph: LaidOutGraph }) {
+  const { fitView, setCenter, getViewport } = useReactFlow();
+  const containerRef = useRef<HTMLDivElement>(null);
+  // Node objects survive state changes that do not touch them (the cache lives with the layout).
+  const nodes = useMemo(() => toFlowNodes(graph.spec, graph.layout, live, selectedPath, graph.cache), [graph, live, selectedPath]);
+  const edges = useMemo(() => toFlowEdges(graph.spec, live, graph.cache), [graph, live]);
+
+  const callbacks = useMemo<GraphCallbacks>(() => ({ toggleCollapsed: onToggleCollapsed }), [onToggleCollapsed]);
+  const handleClick = useCallback<NodeMouseHandler<PipelineFlowNode>>((_event, node) => onSelect(node.id), [onSelect]);
+  const handleContextMenu = useCallback<NodeMouseHandler<PipelineFlowNode>>(
+    (event, node) => {
+      event.preventDefault();
+      onNodeContextMenu(node.id, { x: event.clientX, y: event.clientY });
+    },
+    [onNodeContextMenu],
+  );
+
+  // Bring a node into view when the page asks (keyboard moves, next error). A node that was just
+  // expanded into view has no box until its new layout arrives, so the request waits for it.
+  const handledReveal = useRef<PipelineGraphProps["revealRequest"]>(null);
+  useEffect(() => {
+    if (!revealRequest || handledReveal.current === revealRequest) return;
+    const box = absoluteBox(graph.spec, graph.layout, revealRequest.path);
+    const container = containerRef.current;
+    if (!box || !container) return;
+    handledReveal.current = revealRequest;
+    const { x, y, zoom } = getViewport();
+    const left = box.x * zoom + x;
+    const top = box.y * zoom + y;
+    const visible = left >= 0 && top >= 0 && left + box.width * zoom <= container.clientWidth && top + box.height * zoom <= container.clientHeight;
+    if (visible && zoom >= 0.4) return;
+    void setCenter(box.x + Math.min(box.width, 400) / 2, box.y + Math.min(box.height, 200) / 2, { zoom: Math.max(zoom, 0.8), duration: 200 });
+  }, [revealRequest, graph, getViewport, setCenter]);
+
+  return (
+    <GraphCallbacksContext.Provider value={callbacks}>
+      <div ref={containerRef} className="h-full w-full" data-testid="pipeline-graph">
+        <ReactFlow<PipelineFlowNode>
+          nodes={nodes}
+          edges={edges}
+          nodeTypes={NODE_TYPES}
+          onNodeClick={handleClick}
+          onNodeContextMenu={handleContextMenu}
+          nodesDraggable={false}
+          nodesConnectable={false}
+          nodesFocusable={false}
+          edgesFocusable={false}
+          elementsSelectable={false}
+          fitView
+          fitViewOptions={FIT_VIEW_OPTIONS}
+          minZoom={0.02}
+          maxZoom={2}
+          proOptions={PRO_OPTIONS}
+          zoomOnDoubleClick={false}
+        >
+          <Background gap={24} size={1} />
+          <Controls showInteractive={false} showFitView={false} position="bottom-left" />
+          <Panel position="top-right" className="flex gap-1">
+            <Button variant="secondary" className="bg-white/90 text-xs" onClick={() => void fitView(FIT_VIEW_OPTIONS)} aria-label="Fit to view">
+              Fit to view
+            </Button>
+            <Button variant="secondary" className="bg-white/90 text-xs" onClick={onExpandAll}>
+              Expand all
+            </Button>
+            <Button variant="secondary" className="bg-white/90 text-xs" onClick={onCollapseAll}>
+              Collapse all
+            </Button>
+          </Panel>
+        </ReactFlow>
+      </div>
+    </GraphCallbacksContext.Provider>
+  );
+}

@@ -1,0 +1,39 @@
+import { useEffect, useState } from "react";
+import type { GraphSpec } from "../utils/build-graph";
+import { createFlowCache } from "../utils/flow-elements";
+import type { FlowCache } from "../utils/flow-elements";
+import type { GraphLayout } from "../utils/graph-layout";
+import { layoutClient } from "../utils/layout-client";
+
+export interface LaidOutGraph {
+  spec: GraphSpec;
+  layout: GraphLayout;
+  /** React Flow objects made for this layout, reused while their node's state is unchanged. */
+  cache: FlowCache;
+}
+
+/**
+ * Lays out a graph spec once (in the layout worker) and keeps showing the previous layout until the
+ * new one is ready. The spec is memoised on the tree's structure, so state changes never get here.
+ */
+export function useGraphLayout(spec: GraphSpec): { graph: LaidOutGraph | null; error: Error | null } {
+  const [graph, setGraph] = useState<LaidOutGraph | null>(null);
+  const [error, setError] = useState<Error | null>(null);
+  useEffect(() => {
+    let cancelled = false;
+    layoutClient.layout(spec).then(
+      (layout) => {
+        if (cancelled) return;
+        setGraph({ spec, layout, cache: createFlowCache() });
+        setError(null);
+      },
+      (cause: unknown) => {
+        if (!cancelled) setError(cause instanceof Error ? cause : new Error(String(cause)));
+      },
+    );
+    return () => {
+      cancelled = true;
+    };
+  }, [spec]);
+  return { graph, error };
+}

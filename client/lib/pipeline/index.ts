@@ -1,0 +1,15 @@
+export {
+  ancestorsOf,
+  applyNodeBatch,
+  applySummary,
+  countLeafStates,
+  createPipelineModel,
+  hasFailedLeaves,
+  isFailedLeaf,
+  isLeaf,
+  liveOf,
+  replayBatches,
+  rootState,
+} from "./pipeline-model";
+export type { BatchResult, IndexedNode, LiveCounts, NodeLive, PipelineModel, PipelineStructure } from "./pipeline-model";
+export { nextMatching, stepSelection } from "./tree-navigation";

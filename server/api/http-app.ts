@@ -1,0 +1,100 @@
+import fs from "node:fs";
+import http from "node:http";
+import path from "node:path";
+import express from "express";
+import helmet from "helmet";
+import { SessionRequest } from "../../shared/api/api-contract";
+import type { Baton } from "../create-baton";
+import { INSTALL_ROOT } from "../create-baton";
+import { CfgLauncher } from "../integrations/cfg-launcher";
+import { attachSocketServer } from "../realtime/socket-server";
+import { HttpError, errorHandler, notFound, parseWith } from "./api-errors";
+import { Auth, sessionCookie } from "./auth";
+import { examplesRouter } from "./examples-router";
+import { pipelinesRouter } from "./pipelines-router";
+
+export interface HttpApp {
+  server: http.Server;
+  auth: Auth;
+  launcher: CfgLauncher;
+  /** Every API route as `METHOD /api/path`, for the test that walks them all. */
+  routes: string[];
+}
+
+/** Express for the API and the built SPA, Socket.IO beside it, on one HTTP server. */
+export function createHttpApp(baton: Baton): HttpApp {
+  const app = express();
+  const auth = new Auth(baton.db, baton.config.dataDir, baton.config.adminToken);
+  const launcher = new CfgLauncher(baton.engine);
+  app.disable("x-powered-by");
+  app.set("trust proxy", "loopback");
+  app.use(
+    helmet({
+      contentSecurityPolicy: {
+        directives: { "default-src": ["'self'"], "img-src": ["'self'", "data:"], "style-src": ["'self'", "'unsafe-inline'"], "connect-src": ["'self'", "ws:", "wss:"] },
+      },
+    }),
+  );
+
+  const api = express.Router();
+  api.use(express.json({ limit: "16mb" }));
+  api.get("/health", (_req, res) => {
+    res.json({ ok: true });
+  });
+  api.post("/session", (req, res) => {
+    const { token } = parseWith(SessionRequest, req.body, "sign-in");
+    const { session, principal } = auth.signIn(token);
+    res.setHeader("set-cookie", sessionCookie(session, req.secure));
+    res.json({ user: principal });
+  });
+  api.use(auth.required());
+  api.get("/session", (req, res) => {
+    res.json({ user: req.principal });
+  });
+  api.delete("/session", (req, res) => {
+    auth.signOut(req.headers.cookie);
+    res.setHeader("set-cookie", sessionCookie("", req.secure).replace(/Max-Age=\d+/, "Max-Age=0"));
+    res.status(204).end();
+  });
+  api.use("/pipelines", pipelinesRouter(baton.engine, launcher));
+  api.use("/examples", examplesRouter(baton.config.dataDir, launcher));
+  api.use(notFound);
+  api.use(errorHandler);
+  app.use("/api", api);
+
+  const clientDir = path.join(INSTALL_ROOT, "dist", "client");
+  if (fs.existsSync(path.join(clientDir, "index.html"))) {
+    app.use(express.static(clientDir, { index: false, maxAge: "1h" }));
+    app.get(/^(?!\/api\/|\/socket\.io\/).*/, (_req, res) => res.sendFile(path.join(clientDir, "index.html")));
+  } else {
+    app.get("/", (_req, res) => {
+      res.type("text/plain").send("Baton API is up; the dashboard is not built (npm run build).");
+    });
+  }
+  app.use((_req, _res, next) => next(new HttpError(404, "not_found", "not found")));
+  app.use(errorHandler);
+
+  const server = http.createServer(app);
+  attachSocketServer(server, baton.engine, auth);
+  return { server, auth, launcher, routes: listRoutes(api) };
+}
+
+interface Layer {
+  route?: { path: string; methods: Record<string, boolean> };
+  name?: string;
+  handle?: { stack?: Layer[] };
+  matchers?: unknown[];
+  regexp?: RegExp;
+}
+
+function listRoutes(router: express.Router, prefix = "/api"): string[] {
+  const out: string[] = [];
+  const mounts = new Map<express.Router, string>();
+  void mounts;
+  for (const layer of (router as unknown as { stack: Layer[] }).stack) {
+    if (layer.route) {
+      for (const method of Object.keys(layer.route.methods)) out.push(`${method.toUpperCase()} ${prefix}${layer.route.path === "/" ? "" : layer.route.path}`);
+    }
+  }
+  return out;
+}

@@ -1,0 +1,55 @@
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { sdkNodeOptions } from "../shared/sdk/generate-env";
+import type { Config } from "./config";
+import { Engine } from "./engine";
+import { selectExecutor } from "./executors/select-executor";
+import { openDatabase, type Db } from "./store/database";
+import { PipelineStore } from "./store/pipeline-store";
+
+/** The Baton installation's root: mounted read-only into generate containers so "baton" resolves. */
+export const INSTALL_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+
+export interface Baton {
+  config: Config;
+  db: Db;
+  store: PipelineStore;
+  engine: Engine;
+  executorReason: string;
+  close(): Promise<void>;
+}
+
+/** Opens the store, picks the executor, builds the engine and resumes what a previous run left. */
+export async function createBaton(config: Config, options: { recover?: boolean } = {}): Promise<Baton> {
+  const db = openDatabase(config.dataDir);
+  const store = new PipelineStore(db);
+  const { executor, reason } = await selectExecutor(config);
+  const engine = new Engine({
+    store,
+    executor,
+    dataDir: config.dataDir,
+    maxParallel: config.maxParallel,
+    generateEnv: { NODE_OPTIONS: sdkNodeOptions(), BATON_SDK_MOUNT: INSTALL_ROOT },
+    generateImage: executor.name === "docker" ? config.generateImage : null,
+  });
+  if (options.recover !== false) {
+    const recovered = await engine.recover();
+    if (recovered.resumed > 0) {
+      engine.emit(
+        "notice",
+        `resumed ${recovered.resumed} pipeline(s): ${recovered.reattached} running node(s) re-attached, ${recovered.lost} lost (worker_error)`,
+      );
+    }
+  }
+  return {
+    config,
+    db,
+    store,
+    engine,
+    executorReason: reason,
+    async close() {
+      await engine.close();
+      db.close();
+    },
+  };
+}

@@ -1,0 +1,153 @@
+import { spawn, type ChildProcess } from "node:child_process";
+import fs from "node:fs";
+import path from "node:path";
+import type { ExecRequest, Executor, ExitInfo, OutputSink, PipelineSource, RunHandle } from "./executor";
+import { WorkerError } from "./executor";
+import { checkoutCommit } from "./git-checkout";
+
+export interface LocalExecutorOptions {
+  /** Where per-pipeline workspaces live. */
+  workRoot: string;
+  killGraceMs: number;
+  /** The PATH and HOME commands get; nothing else of the server's environment reaches them. */
+  commandPath: string;
+  commandHome: string;
+}
+
+/** How long output may keep flowing after the shell exited (a background child holding the pipe). */
+const DRAIN_AFTER_EXIT_MS = 1000;
+
+/**
+ * Runs each attempt as `sh -c` in the pipeline's one checkout, in its own process group, with a
+ * clean environment. Kill signals the whole group: SIGTERM, then SIGKILL after the grace period.
+ */
+export class LocalExecutor implements Executor {
+  readonly name = "local" as const;
+  private readonly workspaces = new Map<string, string>();
+
+  constructor(private readonly options: LocalExecutorOptions) {}
+
+  workspaceOf(pipelineId: string): string {
+    return this.workspaces.get(pipelineId) ?? path.join(this.options.workRoot, pipelineId, "workspace");
+  }
+
+  async preparePipeline(source: PipelineSource): Promise<void> {
+    const dir = path.join(this.options.workRoot, source.pipelineId, "workspace");
+    if (source.repoDir && source.sha) {
+      await checkoutCommit(source.repoDir, source.sha, dir);
+    } else {
+      fs.mkdirSync(dir, { recursive: true });
+    }
+    this.workspaces.set(source.pipelineId, dir);
+  }
+
+  async start(request: ExecRequest, sink: OutputSink): Promise<RunHandle> {
+    const cwd = this.workspaceOf(request.pipelineId);
+    if (!fs.existsSync(cwd)) throw new WorkerError(`workspace ${cwd} is missing`);
+    const env: Record<string, string> = { PATH: this.options.commandPath, HOME: this.options.commandHome };
+    for (const [key, value] of Object.entries(request.env)) {
+      if (key !== "BATON_SDK_MOUNT") env[key] = value;
+    }
+    env.BATON_ATTEMPT_ID = request.attemptId;
+    let child: ChildProcess;
+    try {
+      child = spawn("/bin/sh", ["-c", request.command], { cwd, env, detached: true, stdio: ["ignore", "pipe", "pipe"] });
+    } catch (error) {
+      throw new WorkerError(`could not start sh: ${(error as Error).message}`);
+    }
+    return followChild(child, sink, this.options.killGraceMs);
+  }
+
+  async reattach(ref: string, request: ExecRequest): Promise<RunHandle | null> {
+    // A local process's pipes died with the server that read them: the output is lost, so the
+    // attempt cannot be followed. Stop what is left of it so it does not run on unobserved.
+    const pid = Number(ref);
+    if (Number.isInteger(pid) && pid > 1 && isOurProcess(pid, request.attemptId)) {
+      try {
+        process.kill(-pid, "SIGKILL");
+      } catch {
+        // Already gone.
+      }
+    }
+    return null;
+  }
+
+  async releasePipeline(pipelineId: string): Promise<void> {
+    this.workspaces.delete(pipelineId);
+    fs.rmSync(path.join(this.options.workRoot, pipelineId), { recursive: true, force: true });
+  }
+
+  async close(): Promise<void> {}
+}
+
+function isOurProcess(pid: number, attemptId: string): boolean {
+  try {
+    return fs.readFileSync(`/proc/${pid}/environ`, "latin1").split("\0").includes(`BATON_ATTEMPT_ID=${attemptId}`);
+  } catch {
+    return false;
+  }
+}
+
+function followChild(child: ChildProcess, sink: OutputSink, killGraceMs: number): RunHandle {
+  const pid = child.pid;
+  let killTimer: NodeJS.Timeout | null = null;
+  let exited = false;
+  const signalGroup = (signal: NodeJS.Signals) => {
+    if (pid === undefined) return;
+    try {
+      process.kill(-pid, signal);
+    } catch {
+      // The group is gone.
+    }
+  };
+
+  child.stdout!.on("data", (chunk: Buffer) => sink("stdout", chunk));
+  child.stderr!.on("data", (chunk: Buffer) => sink("stderr", chunk));
+
+  const exit = new Promise<ExitInfo>((resolve) => {
+    let code: number | null = null;
+    let spawnError: Error | null = null;
+    let settled = false;
+    const finish = () => {
+      if (settled) return;
+      settled = true;
+      if (killTimer) clearTimeout(killTimer);
+      // Whatever the command left running in its group ends with it.
+      signalGroup("SIGKILL");
+      resolve(spawnError ? { exitCode: null, workerError: `could not run the command: ${spawnError.message}` } : { exitCode: code });
+    };
+    child.once("error", (error) => {
+      spawnError = error;
+      finish();
+    });
+    child.once("exit", (exitCode, signal) => {
+      exited = true;
+      code = exitCode ?? (signal ? 128 + (osSignalNumber(signal) ?? 0) : null);
+      const drain = setTimeout(() => {
+        child.stdout?.destroy();
+        child.stderr?.destroy();
+        finish();
+      }, DRAIN_AFTER_EXIT_MS);
+      child.once("close", () => {
+        clearTimeout(drain);
+        finish();
+      });
+    });
+  });
+
+  return {
+    ref: String(pid ?? ""),
+    exit,
+    kill() {
+      if (exited || killTimer) return;
+      signalGroup("SIGTERM");
+      killTimer = setTimeout(() => signalGroup("SIGKILL"), killGraceMs);
+      killTimer.unref();
+    },
+  };
+}
+
+const SIGNALS: Partial<Record<NodeJS.Signals, number>> = { SIGHUP: 1, SIGINT: 2, SIGKILL: 9, SIGTERM: 15, SIGPIPE: 13, SIGABRT: 6 };
+function osSignalNumber(signal: NodeJS.Signals): number | undefined {
+  return SIGNALS[signal];
+}

@@ -1,0 +1,150 @@
+import path from "node:path";
+import type { Engine } from "../engine";
+import { CfgError, buildVariables, hasSectionFor, parseCfg, selectSections, substituteCommand, type CfgSection } from "../cfg";
+import { resolveCommit } from "../executors/git-checkout";
+
+/** A launch that cannot happen as asked: bad cfg, no section for the event, no such commit. */
+export class LaunchError extends Error {
+  override name = "LaunchError";
+}
+
+export interface CfgLaunchRequest {
+  /** A git repository on this machine (work tree or bare). */
+  repoDir: string;
+  cfgText: string;
+  cfgFile?: string;
+  /** "push", or "push production" to name one labelled section. */
+  requested: string;
+  /** --key=value pairs: branch, pr, sha, user… and any other variable the cfg uses. */
+  variables: Record<string, string>;
+  trigger: string;
+  /** A person launched it by hand (CLI, dashboard): `{env_id}` is their name. */
+  handLaunch: boolean;
+  sha?: string;
+}
+
+export interface PlannedSection {
+  section: CfgSection;
+  command: string;
+  variables: Record<string, string>;
+}
+
+export interface CfgPlan {
+  sha: string;
+  repo: string;
+  sections: PlannedSection[];
+  /** Sections exist for the event but every filter excluded them. */
+  nothingToRun: boolean;
+}
+
+/** Reads the cfg, picks the sections the event launches and substitutes their commands. */
+export async function planCfgLaunch(request: CfgLaunchRequest): Promise<CfgPlan> {
+  const cfg = parseCfg(request.cfgText, request.cfgFile ?? ".conducto.cfg");
+  const event = request.requested.trim().split(/\s+/)[0] ?? "";
+  if (!hasSectionFor(cfg, request.requested)) {
+    throw new LaunchError(`no section for "${request.requested}" in ${request.cfgFile ?? ".conducto.cfg"}`);
+  }
+  const sha = await resolveLaunchCommit(request);
+  const { branch, pr, user, repo, owner, url, action, tag, base_branch: baseBranch, ...extra } = request.variables;
+  const variables = buildVariables({
+    event,
+    branch,
+    sha,
+    repo: repo ?? path.basename(path.resolve(request.repoDir)).replace(/\.git$/, ""),
+    owner,
+    url,
+    action,
+    pr,
+    base_branch: baseBranch,
+    tag,
+    user,
+    handLaunch: request.handLaunch,
+    extra,
+  });
+  const sections = selectSections(cfg, request.requested, variables).map((section) => ({
+    section,
+    command: substituteCommand(section.command, variables),
+    variables,
+  }));
+  return { sha, repo: variables.repo ?? "", sections, nothingToRun: sections.length === 0 };
+}
+
+async function resolveLaunchCommit(request: CfgLaunchRequest): Promise<string> {
+  const wanted = request.sha ?? request.variables.sha;
+  const candidates = wanted ? [wanted] : [...(request.variables.branch ? [`refs/heads/${request.variables.branch}`] : []), "HEAD"];
+  for (const ref of candidates) {
+    const sha = await resolveCommit(request.repoDir, ref).catch(() => "");
+    if (sha) return sha;
+  }
+  throw new LaunchError(wanted ? `no commit ${wanted} in ${request.repoDir}` : `${request.repoDir} has no commit to run`);
+}
+
+export interface LaunchedPipeline {
+  id: string;
+  section: string;
+}
+
+/**
+ * Launches what a cfg event asks for, honouring each section's `duplicate` policy against the
+ * pipelines of the same repository, section and branch that are still running:
+ * SUPPRESS_NEW launches nothing, ALLOW launches, SLEEP_OLD kills the old one first, DEFER
+ * launches once the old one has ended (the wait lives in memory: a restart forgets it).
+ */
+export class CfgLauncher {
+  private readonly running = new Map<string, string>();
+
+  constructor(private readonly engine: Engine) {}
+
+  async launch(request: CfgLaunchRequest): Promise<{ launched: LaunchedPipeline[]; skipped: string[]; plan: CfgPlan }> {
+    let plan: CfgPlan;
+    try {
+      plan = await planCfgLaunch(request);
+    } catch (error) {
+      if (error instanceof CfgError) throw new LaunchError(error.message);
+      throw error;
+    }
+    const launched: LaunchedPipeline[] = [];
+    const skipped: string[] = [];
+    for (const planned of plan.sections) {
+      const key = [plan.repo, planned.section.name, planned.variables.branch ?? ""].join("\u0000");
+      const previous = this.running.get(key);
+      const previousLive = previous !== undefined && this.engine.isLive(previous);
+      if (previousLive && previous) {
+        switch (planned.section.duplicate) {
+          case "SUPPRESS_NEW":
+            skipped.push(`[${planned.section.name}] not launched: pipeline ${previous} for this branch is still running (duplicate = SUPPRESS_NEW)`);
+            continue;
+          case "SLEEP_OLD":
+            try {
+              this.engine.act(previous, { action: "kill", path: "/" }, "duplicate = SLEEP_OLD");
+            } catch {
+              // It ended meanwhile.
+            }
+            break;
+          case "DEFER":
+            await this.engine.whenIdle(previous).catch(() => undefined);
+            break;
+          case "ALLOW":
+            break;
+        }
+      }
+      const detail = this.engine.launch(
+        { kind: "generate", command: planned.command, image: planned.section.image },
+        {
+          repo: plan.repo,
+          repoDir: request.repoDir,
+          branch: planned.variables.branch || null,
+          sha: plan.sha,
+          event: planned.section.event,
+          section: planned.section.name,
+          trigger: request.trigger,
+          variables: planned.variables,
+        },
+      );
+      this.running.set(key, detail.id);
+      launched.push({ id: detail.id, section: planned.section.name });
+    }
+    if (plan.nothingToRun) skipped.push(`no [${request.requested}] section's filter holds for these values`);
+    return { launched, skipped, plan };
+  }
+}
