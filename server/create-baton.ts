@@ -41,6 +41,8 @@ export async function createBaton(config: Config, options: { recover?: boolean }
       );
     }
   }
+  const sweeper = setInterval(() => void engine.sweep({ keepWorkspaceMs: 24 * 3_600_000, keepInMemoryMs: 10 * 60_000 }), 5 * 60_000);
+  sweeper.unref();
   return {
     config,
     db,
@@ -48,6 +50,7 @@ export async function createBaton(config: Config, options: { recover?: boolean }
     engine,
     executorReason: reason,
     async close() {
+      clearInterval(sweeper);
       await engine.close();
       db.close();
     },

@@ -489,7 +489,14 @@ export class Engine extends EventEmitter<EngineEvents> {
 
     const request = this.requestFor(run, node, attempt);
     const launch = async (): Promise<RunHandle> => {
-      run.prepared ??= this.options.executor.preparePipeline(run.source, sink);
+      if (!run.prepared) {
+        const preparing = this.options.executor.preparePipeline(run.source, sink);
+        run.prepared = preparing;
+        // A failed preparation is tried again by the next attempt.
+        preparing.catch(() => {
+          if (run.prepared === preparing) run.prepared = null;
+        });
+      }
       await run.prepared;
       return this.options.executor.start(request, sink);
     };
@@ -508,7 +515,6 @@ export class Engine extends EventEmitter<EngineEvents> {
         void handle.exit.then((info) => this.finishAttempt(run, node, attempt, token, info, isGenerate ? Buffer.concat(stdout) : null));
       },
       (error: Error) => {
-        run.prepared = run.prepared?.then(() => undefined) ?? null;
         this.finishAttempt(run, node, attempt, token, { exitCode: null, workerError: error.message }, null);
       },
     );
@@ -718,9 +724,30 @@ export class Engine extends EventEmitter<EngineEvents> {
 
   private async releaseIfDone(run: PipelineRun): Promise<void> {
     // Keep the workspace of a failed pipeline: a rerun needs it. A done pipeline frees it.
-    if (run.root.state === "done") {
-      run.prepared = null;
-      await this.options.executor.releasePipeline(run.record.id).catch(() => undefined);
+    if (run.root.state === "done") await this.release(run);
+  }
+
+  private async release(run: PipelineRun): Promise<void> {
+    if (!run.prepared) return;
+    run.prepared = null;
+    await this.options.executor.releasePipeline(run.record.id).catch(() => undefined);
+  }
+
+  /**
+   * The retention rule: a pipeline that ended longer than `keepWorkspaceMs` ago gives back its
+   * workspace (checkout, repository image; a later rerun makes it again), and one that ended
+   * longer than `keepInMemoryMs` ago leaves memory (it is read from the store when asked for).
+   */
+  async sweep(options: { keepWorkspaceMs: number; keepInMemoryMs: number }): Promise<void> {
+    const now = Date.now();
+    for (const run of [...this.runs.values()]) {
+      const endedAt = run.record.endedAt;
+      if (run.root.active > 0 || endedAt === null) continue;
+      if (now - endedAt > options.keepWorkspaceMs) await this.release(run);
+      if (now - endedAt > options.keepInMemoryMs && !run.prepared && run.idleWaiters.length === 0) {
+        this.runs.delete(run.record.id);
+        this.batonEnvs.delete(run.record.id);
+      }
     }
   }
 

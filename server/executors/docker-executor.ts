@@ -255,7 +255,7 @@ export class DockerExecutor implements Executor {
         } catch (error) {
           if (isNotFound(error)) {
             if (run.released || stop) return { exitCode: null };
-            return { exitCode: null, workerError: `The container of ${request.path} disappeared before it ended (removed outside Baton)` };
+            return { exitCode: null, workerError: removedOutside(request) };
           }
           return { exitCode: null, workerError: describeEngineError(error) };
         }
@@ -272,6 +272,7 @@ export class DockerExecutor implements Executor {
       let exit: ExitInfo = { exitCode: state.ExitCode };
       if (stop && (await stop) === "stopped") exit = { exitCode: null };
       else if (run.released) exit = { exitCode: null };
+      else if (state.Status === "removing" || state.Status === "dead") exit = { exitCode: null, workerError: removedOutside(request) };
       else if (state.OOMKilled) system(sink, `the container ran out of memory${request.mem ? ` (limit ${request.mem} GB)` : ""} and was killed`);
       await removeContainer(this.docker, containerId).catch((error: unknown) => {
         system(sink, `the container ${containerId.slice(0, 12)} could not be removed: ${describeEngineError(error)}`);
@@ -574,6 +575,10 @@ function encodeExecRef(ref: ExecRef): string {
 function parseExecRef(ref: string): ExecRef | null {
   const match = /^exec:([0-9a-f]+):([0-9a-f]+)$/.exec(ref);
   return match ? { containerId: match[1]!, execId: match[2]! } : null;
+}
+
+function removedOutside(request: ExecRequest): string {
+  return `The container of ${request.path} was removed outside Baton before it ended`;
 }
 
 function finishedHandle(ref: string, exit: ExitInfo): RunHandle {

@@ -43,7 +43,14 @@ export function validatePipeline(input: unknown, limits: PipelineLimits = {}): P
   const shape = checkShape(input, maxNodes, maxDepth);
   if (!shape.ok) return shape;
 
-  const parsed = PipelineDocument.safeParse(input);
+  let parsed;
+  try {
+    parsed = PipelineDocument.safeParse(input);
+  } catch (error) {
+    // zod recurses per level: with a raised maxDepth a deep enough tree exhausts the stack.
+    if (error instanceof RangeError) return { ok: false, error: `pipeline is nested too deeply to validate (${shape.depth} levels)` };
+    throw error;
+  }
   if (!parsed.success) return { ok: false, error: formatIssues(parsed.error.issues, input) };
 
   const duplicate = findDuplicateName(parsed.data);
@@ -83,12 +90,14 @@ interface WalkEntry {
   label: string;
 }
 
-function checkShape(input: unknown, maxNodes: number, maxDepth: number): { ok: true; nodeCount: number } | { ok: false; error: string } {
+function checkShape(input: unknown, maxNodes: number, maxDepth: number): { ok: true; nodeCount: number; depth: number } | { ok: false; error: string } {
   let nodeCount = 0;
+  let depth = 0;
   const stack: WalkEntry[] = [{ value: input, depth: 1, parent: null, label: "" }];
   while (stack.length > 0) {
     const entry = stack.pop() as WalkEntry;
     nodeCount += 1;
+    depth = Math.max(depth, entry.depth);
     if (nodeCount > maxNodes) return { ok: false, error: `pipeline has more than ${maxNodes} nodes` };
     if (entry.depth > maxDepth) {
       return { ok: false, error: `pipeline is nested deeper than ${maxDepth} levels at ${shortenPath(entryPath(entry))}` };
@@ -101,7 +110,7 @@ function checkShape(input: unknown, maxNodes: number, maxDepth: number): { ok: t
       stack.push({ value: child, depth: entry.depth + 1, parent: entry, label: labelOf(child, index) });
     }
   }
-  return { ok: true, nodeCount };
+  return { ok: true, nodeCount, depth };
 }
 
 function childrenOf(value: unknown): unknown[] | null {

@@ -66,6 +66,8 @@ const DEFINITIONS: ReadonlyArray<readonly [z.ZodType, string, string]> = [
   [ImageSpec, "ImageSpec", "Where an Exec runs: at most one of image, dockerfile and dockerfileText, plus copyRepo and env."],
 ];
 
+const NODE_SCHEMAS = new Set<unknown>([ExecNode, LazyNode, SerialNode, ParallelNode]);
+
 /** The JSON Schema of a pipeline document, as committed in pipeline.schema.json. */
 export function buildJsonSchema(): Record<string, unknown> {
   const registry = z.registry<{ id: string; description: string }>();
@@ -91,7 +93,7 @@ export function buildJsonSchema(): Record<string, unknown> {
         };
       }
       const properties = jsonSchema.properties;
-      if (properties !== undefined && (zodSchema === ExecNode || zodSchema === LazyNode || zodSchema === SerialNode || zodSchema === ParallelNode)) {
+      if (properties !== undefined && NODE_SCHEMAS.has(zodSchema)) {
         for (const [key, property] of Object.entries(properties)) {
           const doc = PARAM_DOCS[key];
           if (doc !== undefined && typeof property === "object") property.description = doc;

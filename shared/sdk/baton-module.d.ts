@@ -3,6 +3,7 @@
  * name at run time through register.mjs, TypeScript through this declaration. Every value
  * export of index.ts is listed (sdk.test.ts checks that none is missing).
  */
+/* eslint-disable @typescript-eslint/consistent-type-imports -- an ambient module may not `import` a relative path; `import()` types are the only way in */
 declare module "baton" {
   type Sdk = typeof import("./index");
 

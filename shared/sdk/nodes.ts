@@ -18,7 +18,13 @@ export type Command = string | readonly string[];
  */
 const NODE: unique symbol = Symbol.for("baton.sdk.node");
 
-/** True when `value` is a node built by this SDK. */
+/**
+ * True when `value` is a node built by this SDK.
+ *
+ * @example
+ * isNode(Exec("make")); // true
+ * isNode({ command: "make" }); // false
+ */
 export function isNode(value: unknown): value is Node {
   return typeof value === "object" && value !== null && (value as { [NODE]?: unknown })[NODE] === true;
 }
@@ -35,8 +41,12 @@ export abstract class Node {
   }
 
   /**
-   * Merges more parameters into this node and returns it, e.g. `Exec("make").set({ retries: 2 })`.
-   * A key set to `undefined` removes that parameter.
+   * Merges more parameters into this node and returns it. A key set to `undefined` removes
+   * that parameter.
+   *
+   * @example
+   * const test = Exec("make test").set({ retries: 2, maxTime: "10m" });
+   * if (process.env.BATON_BRANCH === "main") test.set({ retries: undefined });
    */
   set(params: NodeParams): this {
     const merged: Record<string, unknown> = { ...this.params, ...checkParams(params, `${this.type}.set()`) };
@@ -48,6 +58,10 @@ export abstract class Node {
   /**
    * The wire format of the tree under this node, as `main` prints it (this node named `root`;
    * Baton ignores the root's name). `JSON.stringify(node)` uses it.
+   *
+   * @example
+   * Serial({ build: Exec("make") }).toJSON();
+   * // { type: "serial", name: "root", children: [{ type: "exec", name: "build", command: "make" }] }
    */
   toJSON(): PipelineNode {
     return serializeTree(this);
@@ -74,9 +88,15 @@ export abstract class ContainerNode extends Node {
   }
 
   /**
-   * Adds a child under a new name and returns the child, so a subtree can be filled in place:
-   * `const tests = root.add("tests", Parallel()); tests.add("unit", Exec("npm test"));`.
+   * Adds a child under a new name and returns the child, so a subtree can be filled in place.
    * Throws if the name is taken (assigning through `children` replaces instead).
+   *
+   * @example
+   * const root = Serial();
+   * root.add("build", Exec("make"));
+   * const tests = root.add("tests", Parallel());
+   * for (const suite of ["unit", "e2e"]) tests.add(suite, Exec(`make ${suite}`));
+   * root.children.deploy = Exec("./deploy.sh"); // Conducto's root["deploy"] = Exec(...)
    */
   add<N extends Node>(name: string, node: N): N {
     checkChild(name, node, `${this.type}.add()`);
@@ -85,7 +105,12 @@ export abstract class ContainerNode extends Node {
     return node;
   }
 
-  /** The children as `[name, node]` pairs, in order. */
+  /**
+   * The children as `[name, node]` pairs, in order.
+   *
+   * @example
+   * for (const [name, node] of root.entries()) node.set({ tags: [name] });
+   */
   entries(): Array<[string, Node]> {
     return [...this.#children.entries()];
   }
@@ -317,9 +342,12 @@ function checkChild(name: unknown, node: unknown, where: string): asserts name i
   }
 }
 
+/** Unknown keys are refused, so that a typo (`maxtime`) is an error rather than ignored. */
+const StrictParams = NodeParamsSchema.strict();
+
 function checkParams(params: unknown, where: string): NodeParams {
   if (typeof params !== "object" || params === null || Array.isArray(params)) throw new TypeError(`${where}: parameters should be an object`);
-  const result = NodeParamsSchema.strict().safeParse(params);
+  const result = StrictParams.safeParse(params);
   if (!result.success) throw new TypeError(`${where}: ${describeZodError(result.error.issues)}`);
   // Keep the caller's key order and drop keys set to undefined (`skip: cond ? true : undefined`).
   const clean: Record<string, unknown> = {};

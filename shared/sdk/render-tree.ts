@@ -48,8 +48,11 @@ function describeParams(node: PipelineNode): string {
 
 function describeImage(image: ImageRef): string {
   if (typeof image === "string") return image;
-  const where = image.image ?? (image.dockerfile !== undefined ? `dockerfile ${image.dockerfile}` : image.dockerfileText !== undefined ? "dockerfileText" : "inherited");
-  return image.copyRepo ? `${where} +repo` : where;
+  let where = "default";
+  if (image.image !== undefined) where = image.image;
+  else if (image.dockerfile !== undefined) where = `from ${image.dockerfile}`;
+  else if (image.dockerfileText !== undefined) where = "from Dockerfile text";
+  return image.copyRepo ? `${where} with repo` : where;
 }
 
 /** The command's first line, shortened, with control characters made visible. */

@@ -96,7 +96,8 @@ function makeRepo(): { dir: string; sha: string } {
   git("config", "user.name", "Baton test");
   writeFileSync(join(dir, "a.txt"), "committed\n");
   mkdirSync(join(dir, "ci"));
-  writeFileSync(join(dir, "ci", "Dockerfile"), `FROM ${BUSYBOX}\nCOPY a.txt /baked.txt\n`);
+  // The label makes the built image this run's, so afterAll removes it (and each run builds it afresh).
+  writeFileSync(join(dir, "ci", "Dockerfile"), `FROM ${BUSYBOX}\nCOPY a.txt /baked.txt\nLABEL baton.instance=${instanceId}\n`);
   git("add", ".");
   git("commit", "-q", "-m", "first");
   const sha = git("rev-parse", "HEAD");
@@ -378,7 +379,7 @@ describe("DockerExecutor", () => {
     const orphan = await executor.start(request(pipelineId, "sleep 30"), collector().sink);
     const removed = await cleanupOrphans(instanceId, { keepRefs: [kept.ref] });
     expect(removed).toEqual([orphan.ref]);
-    expect(await orphan.exit).toMatchObject({ exitCode: null });
+    expect(await orphan.exit).toEqual({ exitCode: null, workerError: expect.stringMatching(/removed outside Baton/) });
     expect(containersOf(pipelineId)).toEqual([kept.ref.slice(0, 12)]);
     kept.kill();
     await kept.exit;

@@ -36,7 +36,7 @@ export const STATE_STYLES: Record<NodeState, StateStyle> = {
     label: "running",
     badge: "bg-blue-100 text-blue-800 ring-blue-300",
     dot: "bg-blue-500 animate-pulse",
-    card: "border-blue-500 bg-blue-50 baton-running",
+    card: "border-blue-500 bg-blue-50",
     frame: "border-blue-400 bg-blue-50/30",
   },
   done: {

@@ -13,3 +13,4 @@ export {
 } from "./pipeline-model";
 export type { BatchResult, IndexedNode, LiveCounts, NodeLive, PipelineModel, PipelineStructure } from "./pipeline-model";
 export { nextMatching, stepSelection } from "./tree-navigation";
+export { BatchBuffer, recentBatches } from "./batch-buffer";

@@ -14,8 +14,8 @@ import {
 
 const tree = serial("root", [exec("build", "done"), parallel("tests", [exec("unit", "running"), exec("lint", "error")], "running"), exec("deploy")], "running");
 
-function batch(seq: number, changes: NodeDeltaBatch["changes"], structureChanged = false): NodeDeltaBatch {
-  return { pipelineId: "p1", seq, changes, structureChanged };
+function batch(seq: number, changes: NodeDeltaBatch["changes"], structureChanged = false, fromSeq = seq - 1): NodeDeltaBatch {
+  return { pipelineId: "p1", fromSeq, seq, changes, structureChanged };
 }
 
 describe("createPipelineModel", () => {
@@ -66,16 +66,17 @@ describe("applyNodeBatch", () => {
     expect(next.seq).toBe(11);
   });
 
-  it("accepts a seq that counts changes rather than batches", () => {
+  it("accepts a batch that spans several seqs from the model's own", () => {
     const changes = [
       { path: "/tests/unit", state: "done" as const, skipped: false, attempts: 1 },
       { path: "/tests", state: "error" as const, skipped: false, attempts: 0 },
     ];
-    expect(applyNodeBatch(model, batch(12, changes)).needsRefetch).toBe(false);
+    expect(applyNodeBatch(model, batch(14, changes, false, 10)).needsRefetch).toBe(false);
+    expect(applyNodeBatch(model, batch(14, changes, false, 8)).needsRefetch).toBe(false);
   });
 
   it("applies a batch after a gap but asks for a refetch", () => {
-    const { model: next, needsRefetch } = applyNodeBatch(model, batch(15, [{ path: "/deploy", state: "queued", skipped: false, attempts: 0 }]));
+    const { model: next, needsRefetch } = applyNodeBatch(model, batch(15, [{ path: "/deploy", state: "queued", skipped: false, attempts: 0 }], false, 12));
     expect(needsRefetch).toBe(true);
     expect(next.live.get("/deploy")?.state).toBe("queued");
   });

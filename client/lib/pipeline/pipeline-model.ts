@@ -95,13 +95,13 @@ function sameLive(a: NodeLive | undefined, b: NodeLive): boolean {
  * at or below the model's seq is already in it and ignored. Only changed paths get new `NodeLive`
  * objects, which is what lets the graph restyle just those nodes.
  *
- * The seq after a batch is accepted as contiguous whether the server counts batches (+1) or
- * changes (+changes.length); anything further ahead is a gap and asks for a refetch.
+ * A batch that starts after the model's seq (`fromSeq > seq`) means some were missed: it is
+ * applied anyway (the states it carries are current) and a refetch is asked for.
  */
 export function applyNodeBatch(model: PipelineModel, batch: NodeDeltaBatch, options: { replay?: boolean } = {}): BatchResult {
   if (batch.pipelineId !== model.detail.id || batch.seq <= model.seq) return { model, needsRefetch: false };
-  const contiguous = batch.seq === model.seq + 1 || batch.seq === model.seq + batch.changes.length;
-  let needsRefetch = batch.structureChanged || (!contiguous && !options.replay);
+  const gap = batch.fromSeq > model.seq;
+  let needsRefetch = batch.structureChanged || (gap && !options.replay);
 
   let live: Map<string, NodeLive> | null = null;
   for (const change of batch.changes) {

@@ -10,6 +10,11 @@ export const HANDLE_STYLE = { top: 20, opacity: 0, pointerEvents: "none" } as co
 
 const TYPE_MARK: Record<string, string> = { serial: "→", parallel: "⇉", exec: "", lazy: "⋯" };
 
+/** A pulsing ring around a running node; only opacity animates, which the compositor does alone. */
+function RunningHalo() {
+  return <span className="pointer-events-none absolute -inset-[3px] animate-pulse rounded-lg ring-2 ring-blue-400/70" aria-hidden="true" />;
+}
+
 /** A leaf (Exec) or a collapsed container. */
 export const GraphNode = memo(function GraphNode({ data, selected }: NodeProps<PipelineFlowNode>) {
   const { spec, live } = data;
@@ -24,11 +29,12 @@ export const GraphNode = memo(function GraphNode({ data, selected }: NodeProps<P
       data-skipped={String(live.skipped)}
       data-kind={spec.kind}
       title={`${spec.id} — ${style.label}${live.skipped ? " (skipped)" : ""}`}
-      className={`flex h-full w-full cursor-pointer items-center gap-2 rounded-md border-2 px-2 text-[13px] text-slate-800 ${style.card} ${
+      className={`relative flex h-full w-full cursor-pointer items-center gap-2 rounded-md border-2 px-2 text-[13px] text-slate-800 ${style.card} ${
         live.skipped ? SKIPPED_CARD : ""
       } ${selected ? "ring-2 ring-slate-900 ring-offset-1" : ""} ${collapsed ? "shadow-[3px_3px_0_0_rgb(203_213_225)]" : ""}`}
     >
       <Handle type="target" position={Position.Left} isConnectable={false} style={HANDLE_STYLE} />
+      {live.state === "running" && <RunningHalo />}
       <span className={`h-2.5 w-2.5 shrink-0 rounded-full ${style.dot}`} aria-hidden="true" />
       <span className="min-w-0 flex-1 truncate font-medium">{spec.label}</span>
       {collapsed ? (

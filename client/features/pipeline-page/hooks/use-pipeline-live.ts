@@ -1,0 +1,66 @@
+import { useEffect } from "react";
+import { useQueryClient } from "@tanstack/react-query";
+import type { PipelineSummary } from "../../../../shared/api/pipeline-views";
+import type { NodeDeltaBatch } from "../../../../shared/api/socket-events";
+import { queries } from "../../../lib/api";
+import { applyNodeBatch, applySummary, recentBatches } from "../../../lib/pipeline";
+import type { PipelineModel } from "../../../lib/pipeline";
+import { useSocket } from "../../../lib/socket";
+
+/**
+ * Keeps a pipeline's cached model live: subscribes on every connect, applies `pipeline:nodes`
+ * batches to the cache (only changed nodes get new objects), and refetches when a batch says the
+ * model is out of date (a gap in seq, a new structure) or after a reconnect (events may have been
+ * missed). A refetch already in flight is not restarted, so a burst of gaps costs one request.
+ */
+export function usePipelineLive(id: string): void {
+  const socket = useSocket();
+  const queryClient = useQueryClient();
+
+  useEffect(() => {
+    const key = queries.pipelines.detail(id);
+    const refetch = () => void queryClient.invalidateQueries({ queryKey: key, exact: true }, { cancelRefetch: false });
+
+    const onNodes = (batch: NodeDeltaBatch) => {
+      if (batch.pipelineId !== id) return;
+      recentBatches.add(batch);
+      const model = queryClient.getQueryData<PipelineModel>(key);
+      // Without a model yet the first fetch is in flight; it replays this batch from the buffer.
+      if (!model) return;
+      const result = applyNodeBatch(model, batch);
+      if (result.model !== model) queryClient.setQueryData<PipelineModel>(key, result.model);
+      if (result.needsRefetch) refetch();
+    };
+    const onSummary = (summary: PipelineSummary) => {
+      if (summary.id !== id) return;
+      const model = queryClient.getQueryData<PipelineModel>(key);
+      if (model) queryClient.setQueryData<PipelineModel>(key, applySummary(model, summary));
+    };
+
+    let missedEvents = false;
+    const onConnect = () => {
+      socket.emit("pipeline:subscribe", id);
+      if (missedEvents) {
+        missedEvents = false;
+        refetch();
+      }
+    };
+    const onDisconnect = () => {
+      missedEvents = true;
+    };
+
+    socket.on("pipeline:nodes", onNodes);
+    socket.on("pipelines:changed", onSummary);
+    socket.on("connect", onConnect);
+    socket.on("disconnect", onDisconnect);
+    if (socket.connected) socket.emit("pipeline:subscribe", id);
+    return () => {
+      socket.off("pipeline:nodes", onNodes);
+      socket.off("pipelines:changed", onSummary);
+      socket.off("connect", onConnect);
+      socket.off("disconnect", onDisconnect);
+      if (socket.connected) socket.emit("pipeline:unsubscribe", id);
+      recentBatches.clear(id);
+    };
+  }, [id, socket, queryClient]);
+}

@@ -1,0 +1,1 @@
+export { formatDuration, formatElapsed, formatRelative, formatTime } from "./format-time";

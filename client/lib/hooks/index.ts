@@ -1,0 +1,2 @@
+export { useNow } from "./use-now";
+export { useStableCallback } from "./use-stable-callback";

@@ -1,0 +1,2 @@
+export { SocketContext, useSocket } from "./socket-context";
+export type { BatonSocket } from "./socket-context";
