@@ -23,7 +23,7 @@ export interface Baton {
 export async function createBaton(config: Config, options: { recover?: boolean } = {}): Promise<Baton> {
   const db = openDatabase(config.dataDir);
   const store = new PipelineStore(db);
-  const { executor, reason } = await selectExecutor(config);
+  const { executor, reason, cleanup } = await selectExecutor(config);
   const engine = new Engine({
     store,
     executor,
@@ -40,6 +40,8 @@ export async function createBaton(config: Config, options: { recover?: boolean }
         `resumed ${recovered.resumed} pipeline(s): ${recovered.reattached} running node(s) re-attached, ${recovered.lost} lost (worker_error)`,
       );
     }
+    const removed = await cleanup(engine.runningWork()).catch(() => 0);
+    if (removed > 0) engine.emit("notice", `removed ${removed} container(s) no live attempt needed`);
   }
   const sweeper = setInterval(() => void engine.sweep({ keepWorkspaceMs: 24 * 3_600_000, keepInMemoryMs: 10 * 60_000 }), 5 * 60_000);
   sweeper.unref();

@@ -880,6 +880,18 @@ export class Engine extends EventEmitter<EngineEvents> {
     await this.options.executor.close();
   }
 
+  /** Executor refs of the attempts running now, and the pipelines still live (kept by orphan cleanup). */
+  runningWork(): { refs: string[]; pipelines: string[] } {
+    const refs: string[] = [];
+    const pipelines: string[] = [];
+    for (const run of this.runs.values()) {
+      if (run.root.active === 0) continue;
+      pipelines.push(run.record.id);
+      for (const node of walk(run.root)) if (node.state === "running" && node.attempts.at(-1)?.ref) refs.push(node.attempts.at(-1)!.ref!);
+    }
+    return { refs, pipelines };
+  }
+
   /** The engine still holds the pipeline: something in it is queued or running. */
   isLive(id: string): boolean {
     const run = this.runs.get(id);

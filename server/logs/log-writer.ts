@@ -58,7 +58,8 @@ export class LogWriter {
 
   write(stream: OutputStream, chunk: Buffer): void {
     if (this.closed || chunk.length === 0) return;
-    this.outputBytes += chunk.length;
+    // The command's own bytes: what an executor re-attaching after a restart has already delivered.
+    if (stream !== "system") this.outputBytes += chunk.length;
     const ts = Date.now();
     let start = 0;
     for (;;) {

@@ -35,7 +35,7 @@ export const STATE_STYLES: Record<NodeState, StateStyle> = {
   running: {
     label: "running",
     badge: "bg-blue-100 text-blue-800 ring-blue-300",
-    dot: "bg-blue-500 animate-pulse",
+    dot: "bg-blue-500 baton-pulse",
     card: "border-blue-500 bg-blue-50",
     frame: "border-blue-400 bg-blue-50/30",
   },

@@ -1,24 +1,35 @@
 import { memo } from "react";
-import { Handle, Position } from "@xyflow/react";
 import type { NodeProps } from "@xyflow/react";
 import { SKIPPED_CARD, STATE_STYLES } from "../../../components/ui";
 import type { PipelineFlowNode } from "../utils/flow-elements";
-import { useGraphCallbacks } from "./graph-callbacks";
+import { useGraphContext, useNodeLive, useNodeSelected } from "./graph-callbacks";
 
 /** Handles sit level with a leaf's middle and a group's header, so a Serial row's edges run straight. */
-export const HANDLE_STYLE = { top: 20, opacity: 0, pointerEvents: "none" } as const;
+const HANDLE_STYLE = { top: 20, opacity: 0, pointerEvents: "none" } as const;
+
+/**
+ * A fixed edge anchor. React Flow finds handles by their classes and measures them; plain elements
+ * instead of <Handle> components save two store subscriptions per node (4,000 on a big pipeline),
+ * which React Flow would otherwise run on every pan, zoom and update. Nothing connects by hand here.
+ */
+function Anchor({ type }: { type: "source" | "target" }) {
+  const side = type === "source" ? "right" : "left";
+  return <div className={`react-flow__handle react-flow__handle-${side} ${type}`} data-handlepos={side} style={HANDLE_STYLE} aria-hidden="true" />;
+}
 
 const TYPE_MARK: Record<string, string> = { serial: "→", parallel: "⇉", exec: "", lazy: "⋯" };
 
-/** A pulsing ring around a running node; only opacity animates, which the compositor does alone. */
+/** A pulsing ring around a running node (stilled when very many run at once: see `.baton-calm`). */
 function RunningHalo() {
-  return <span className="pointer-events-none absolute -inset-[3px] animate-pulse rounded-lg ring-2 ring-blue-400/70" aria-hidden="true" />;
+  return <span className="baton-pulse pointer-events-none absolute -inset-[3px] rounded-lg ring-2 ring-blue-400/70" aria-hidden="true" />;
 }
 
 /** A leaf (Exec) or a collapsed container. */
-export const GraphNode = memo(function GraphNode({ data, selected }: NodeProps<PipelineFlowNode>) {
-  const { spec, live } = data;
-  const { toggleCollapsed } = useGraphCallbacks();
+export const GraphNode = memo(function GraphNode({ data }: NodeProps<PipelineFlowNode>) {
+  const { spec } = data;
+  const live = useNodeLive(spec.id);
+  const selected = useNodeSelected(spec.id);
+  const { toggleCollapsed } = useGraphContext();
   const style = STATE_STYLES[live.state];
   const collapsed = spec.kind === "collapsed";
   return (
@@ -33,7 +44,7 @@ export const GraphNode = memo(function GraphNode({ data, selected }: NodeProps<P
         live.skipped ? SKIPPED_CARD : ""
       } ${selected ? "ring-2 ring-slate-900 ring-offset-1" : ""} ${collapsed ? "shadow-[3px_3px_0_0_rgb(203_213_225)]" : ""}`}
     >
-      <Handle type="target" position={Position.Left} isConnectable={false} style={HANDLE_STYLE} />
+      <Anchor type="target" />
       {live.state === "running" && <RunningHalo />}
       <span className={`h-2.5 w-2.5 shrink-0 rounded-full ${style.dot}`} aria-hidden="true" />
       <span className="min-w-0 flex-1 truncate font-medium">{spec.label}</span>
@@ -53,15 +64,17 @@ export const GraphNode = memo(function GraphNode({ data, selected }: NodeProps<P
       ) : (
         spec.type === "lazy" && <span className="text-xs text-slate-500">{TYPE_MARK.lazy}</span>
       )}
-      <Handle type="source" position={Position.Right} isConnectable={false} style={HANDLE_STYLE} />
+      <Anchor type="source" />
     </div>
   );
 });
 
 /** An expanded Serial or Parallel: a frame with a header, its children drawn inside it. */
-export const GroupNode = memo(function GroupNode({ data, selected }: NodeProps<PipelineFlowNode>) {
-  const { spec, live } = data;
-  const { toggleCollapsed } = useGraphCallbacks();
+export const GroupNode = memo(function GroupNode({ data }: NodeProps<PipelineFlowNode>) {
+  const { spec } = data;
+  const live = useNodeLive(spec.id);
+  const selected = useNodeSelected(spec.id);
+  const { toggleCollapsed } = useGraphContext();
   const style = STATE_STYLES[live.state];
   return (
     <div
@@ -74,7 +87,7 @@ export const GroupNode = memo(function GroupNode({ data, selected }: NodeProps<P
         selected ? "ring-2 ring-slate-900 ring-offset-1" : ""
       }`}
     >
-      <Handle type="target" position={Position.Left} isConnectable={false} style={HANDLE_STYLE} />
+      <Anchor type="target" />
       <div className="flex h-[28px] cursor-pointer items-center gap-1.5 px-1.5 text-xs text-slate-700">
         <button
           type="button"
@@ -94,7 +107,7 @@ export const GroupNode = memo(function GroupNode({ data, selected }: NodeProps<P
           {spec.type} {TYPE_MARK[spec.type]}
         </span>
       </div>
-      <Handle type="source" position={Position.Right} isConnectable={false} style={HANDLE_STYLE} />
+      <Anchor type="source" />
     </div>
   );
 });

@@ -1,20 +1,25 @@
-import { useCallback, useEffect, useMemo, useRef } from "react";
+import { memo, useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from "react";
 import { Background, Controls, Panel, ReactFlow, ReactFlowProvider, useReactFlow } from "@xyflow/react";
-import type { NodeMouseHandler, NodeTypes } from "@xyflow/react";
+import type { EdgeTypes, NodeMouseHandler, NodeTypes } from "@xyflow/react";
 import { Button, ErrorAlert, Spinner } from "../../../components/ui";
 import type { NodeLive } from "../../../lib/pipeline";
 import { useGraphLayout } from "../hooks/use-graph-layout";
 import type { LaidOutGraph } from "../hooks/use-graph-layout";
 import type { GraphSpec } from "../utils/build-graph";
-import { absoluteBox, toFlowEdges, toFlowNodes } from "../utils/flow-elements";
-import type { PipelineFlowNode } from "../utils/flow-elements";
-import { GraphCallbacksContext } from "./graph-callbacks";
-import type { GraphCallbacks } from "./graph-callbacks";
+import { absoluteBox } from "../utils/flow-elements";
+import type { PipelineFlowEdge, PipelineFlowNode } from "../utils/flow-elements";
+import { LiveStore } from "../utils/live-store";
+import { GraphContext } from "./graph-callbacks";
+import type { GraphContextValue } from "./graph-callbacks";
 import { GraphNode, GroupNode } from "./graph-node";
+import { PipelineEdge } from "./pipeline-edge";
 
 const NODE_TYPES: NodeTypes = { pipelineNode: GraphNode, pipelineGroup: GroupNode };
+const EDGE_TYPES: EdgeTypes = { pipelineEdge: PipelineEdge };
 const FIT_VIEW_OPTIONS = { padding: 0.08, minZoom: 0.02, maxZoom: 1 } as const;
 const PRO_OPTIONS = { hideAttribution: true } as const;
+/** Past this many running nodes, pulses and moving edges stop: hundreds of animations cost more than they tell. */
+const CALM_ABOVE_RUNNING = 40;
 
 export interface PipelineGraphProps {
   spec: GraphSpec;
@@ -29,8 +34,29 @@ export interface PipelineGraphProps {
   onCollapseAll: () => void;
 }
 
-export function PipelineGraph(props: PipelineGraphProps) {
-  const { graph, error } = useGraphLayout(props.spec);
+/**
+ * The pipeline as a graph. The layout (and React Flow's nodes and edges) depend on the structure
+ * only; states and the selection go to the LiveStore, which re-renders just the nodes they touch.
+ */
+export function PipelineGraph({ spec, live, selectedPath, ...rest }: PipelineGraphProps) {
+  const { graph, error } = useGraphLayout(spec);
+  const [liveStore] = useState(() => new LiveStore());
+  useLayoutEffect(() => {
+    liveStore.setLive(live);
+  }, [liveStore, live]);
+  useLayoutEffect(() => {
+    liveStore.setSelected(selectedPath);
+  }, [liveStore, selectedPath]);
+
+  const calm = useMemo(() => {
+    let running = 0;
+    for (const entry of live.values()) if (entry.state === "running" && ++running > CALM_ABOVE_RUNNING) return true;
+    return false;
+  }, [live]);
+
+  const { onToggleCollapsed } = rest;
+  const context = useMemo<GraphContextValue>(() => ({ toggleCollapsed: onToggleCollapsed, liveStore }), [onToggleCollapsed, liveStore]);
+
   if (error) return <ErrorAlert className="m-4" error={new Error(`The graph could not be laid out: ${error.message}`)} />;
   if (!graph) {
     return (
@@ -40,30 +66,20 @@ export function PipelineGraph(props: PipelineGraphProps) {
     );
   }
   return (
-    <ReactFlowProvider>
-      <LaidOutPipelineGraph {...props} graph={graph} />
-    </ReactFlowProvider>
+    <GraphContext.Provider value={context}>
+      <ReactFlowProvider>
+        <LaidOutGraph {...rest} graph={graph} calm={calm} />
+      </ReactFlowProvider>
+    </GraphContext.Provider>
   );
 }
 
-function LaidOutPipelineGraph({
-  graph,
-  live,
-  selectedPath,
-  revealRequest,
-  onSelect,
-  onToggleCollapsed,
-  onNodeContextMenu,
-  onExpandAll,
-  onCollapseAll,
-}: PipelineGraphProps & { graph: LaidOutGraph }) {
+type LaidOutGraphProps = Omit<PipelineGraphProps, "spec" | "live" | "selectedPath" | "onToggleCollapsed"> & { graph: LaidOutGraph; calm: boolean };
+
+const LaidOutGraph = memo(function LaidOutGraph({ graph, calm, revealRequest, onSelect, onNodeContextMenu, onExpandAll, onCollapseAll }: LaidOutGraphProps) {
   const { fitView, setCenter, getViewport } = useReactFlow();
   const containerRef = useRef<HTMLDivElement>(null);
-  // Node objects survive state changes that do not touch them (the cache lives with the layout).
-  const nodes = useMemo(() => toFlowNodes(graph.spec, graph.layout, live, selectedPath, graph.cache), [graph, live, selectedPath]);
-  const edges = useMemo(() => toFlowEdges(graph.spec, live, graph.cache), [graph, live]);
 
-  const callbacks = useMemo<GraphCallbacks>(() => ({ toggleCollapsed: onToggleCollapsed }), [onToggleCollapsed]);
   const handleClick = useCallback<NodeMouseHandler<PipelineFlowNode>>((_event, node) => onSelect(node.id), [onSelect]);
   const handleContextMenu = useCallback<NodeMouseHandler<PipelineFlowNode>>(
     (event, node) => {
@@ -91,41 +107,40 @@ function LaidOutPipelineGraph({
   }, [revealRequest, graph, getViewport, setCenter]);
 
   return (
-    <GraphCallbacksContext.Provider value={callbacks}>
-      <div ref={containerRef} className="h-full w-full" data-testid="pipeline-graph">
-        <ReactFlow<PipelineFlowNode>
-          nodes={nodes}
-          edges={edges}
-          nodeTypes={NODE_TYPES}
-          onNodeClick={handleClick}
-          onNodeContextMenu={handleContextMenu}
-          nodesDraggable={false}
-          nodesConnectable={false}
-          nodesFocusable={false}
-          edgesFocusable={false}
-          elementsSelectable={false}
-          fitView
-          fitViewOptions={FIT_VIEW_OPTIONS}
-          minZoom={0.02}
-          maxZoom={2}
-          proOptions={PRO_OPTIONS}
-          zoomOnDoubleClick={false}
-        >
-          <Background gap={24} size={1} />
-          <Controls showInteractive={false} showFitView={false} position="bottom-left" />
-          <Panel position="top-right" className="flex gap-1">
-            <Button variant="secondary" className="bg-white/90 text-xs" onClick={() => void fitView(FIT_VIEW_OPTIONS)} aria-label="Fit to view">
-              Fit to view
-            </Button>
-            <Button variant="secondary" className="bg-white/90 text-xs" onClick={onExpandAll}>
-              Expand all
-            </Button>
-            <Button variant="secondary" className="bg-white/90 text-xs" onClick={onCollapseAll}>
-              Collapse all
-            </Button>
-          </Panel>
-        </ReactFlow>
-      </div>
-    </GraphCallbacksContext.Provider>
+    <div ref={containerRef} className={`h-full w-full ${calm ? "baton-calm" : ""}`} data-testid="pipeline-graph" data-node-count={graph.nodes.length}>
+      <ReactFlow<PipelineFlowNode, PipelineFlowEdge>
+        nodes={graph.nodes}
+        edges={graph.edges}
+        nodeTypes={NODE_TYPES}
+        edgeTypes={EDGE_TYPES}
+        onNodeClick={handleClick}
+        onNodeContextMenu={handleContextMenu}
+        nodesDraggable={false}
+        nodesConnectable={false}
+        nodesFocusable={false}
+        edgesFocusable={false}
+        elementsSelectable={false}
+        fitView
+        fitViewOptions={FIT_VIEW_OPTIONS}
+        minZoom={0.02}
+        maxZoom={2}
+        proOptions={PRO_OPTIONS}
+        zoomOnDoubleClick={false}
+      >
+        <Background gap={24} size={1} />
+        <Controls showInteractive={false} showFitView={false} position="bottom-left" />
+        <Panel position="top-right" className="flex gap-1">
+          <Button variant="secondary" className="bg-white/90 text-xs" onClick={() => void fitView(FIT_VIEW_OPTIONS)} aria-label="Fit to view">
+            Fit to view
+          </Button>
+          <Button variant="secondary" className="bg-white/90 text-xs" onClick={onExpandAll}>
+            Expand all
+          </Button>
+          <Button variant="secondary" className="bg-white/90 text-xs" onClick={onCollapseAll}>
+            Collapse all
+          </Button>
+        </Panel>
+      </ReactFlow>
+    </div>
   );
-}
+});

@@ -1,15 +1,16 @@
 import { useEffect, useState } from "react";
 import type { GraphSpec } from "../utils/build-graph";
-import { createFlowCache } from "../utils/flow-elements";
-import type { FlowCache } from "../utils/flow-elements";
+import { toFlowEdges, toFlowNodes } from "../utils/flow-elements";
+import type { PipelineFlowEdge, PipelineFlowNode } from "../utils/flow-elements";
 import type { GraphLayout } from "../utils/graph-layout";
 import { layoutClient } from "../utils/layout-client";
 
 export interface LaidOutGraph {
   spec: GraphSpec;
   layout: GraphLayout;
-  /** React Flow objects made for this layout, reused while their node's state is unchanged. */
-  cache: FlowCache;
+  /** React Flow's nodes and edges: made once per layout, never changed by states. */
+  nodes: PipelineFlowNode[];
+  edges: PipelineFlowEdge[];
 }
 
 /**
@@ -24,7 +25,7 @@ export function useGraphLayout(spec: GraphSpec): { graph: LaidOutGraph | null; e
     layoutClient.layout(spec).then(
       (layout) => {
         if (cancelled) return;
-        setGraph({ spec, layout, cache: createFlowCache() });
+        setGraph({ spec, layout, nodes: toFlowNodes(spec, layout), edges: toFlowEdges(spec) });
         setError(null);
       },
       (cause: unknown) => {

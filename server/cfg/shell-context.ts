@@ -1,0 +1,340 @@
+/**
+ * Where in a `sh` script each marker character sits, so a substituted value can be quoted for
+ * exactly that spot. A value's quoting is only safe if the shell reads it where Baton thinks:
+ * `"{branch}"` would put a single-quoted value inside double quotes, where `$(id)` runs.
+ *
+ * The scanner follows POSIX quoting (`'…'`, `"…"`, `\`), expansions (`$(…)`, `$((…))`,
+ * `${…}`, backquotes), comments and here-documents. It does not parse the grammar: a `case`
+ * pattern's lone `)` inside `$(…)` ends the substitution early, which only matters if a marker
+ * follows inside it.
+ */
+export type ShellContext =
+  /** An unquoted word: the value goes in as a single-quoted string. */
+  | { kind: "word" }
+  /** Inside '…': the value's `'` become `'\''`. */
+  | { kind: "single" }
+  /** Inside "…": the value's `\ " $ \`` get a backslash. */
+  | { kind: "double" }
+  /** A spot no quoting makes safe; `reason` completes "… cannot be quoted safely here: <reason>". */
+  | { kind: "unsafe"; reason: string };
+
+type Frame =
+  | { type: "command"; closesWithParen: boolean; parens: number; wordStart: boolean; heredocs: Heredoc[] }
+  | { type: "single" }
+  | { type: "double" }
+  | { type: "ansi" }
+  | { type: "backquote" }
+  | { type: "parameter"; insideDouble: boolean }
+  | { type: "arithmetic"; parens: number };
+
+interface Heredoc {
+  delimiter: string;
+  stripTabs: boolean;
+}
+
+const WORD: ShellContext = { kind: "word" };
+const SINGLE: ShellContext = { kind: "single" };
+const DOUBLE: ShellContext = { kind: "double" };
+
+const unsafe = (reason: string): ShellContext => ({ kind: "unsafe", reason });
+
+const AFTER_BACKSLASH = unsafe("a '\\' right before it would escape Baton's quoting");
+const AFTER_DOLLAR = unsafe("a '$' right before it makes it shell syntax (for the shell's own ${x}, write ${{x}})");
+const IN_BACKQUOTES = unsafe("it is inside `…`, which the shell reads twice; use $(…) instead");
+const IN_ANSI = unsafe("it is inside $'…', where backslashes are escapes");
+const IN_PARAMETER = unsafe("it is inside ${…}; put the value in a variable first");
+const IN_ARITHMETIC = unsafe("it is inside $((…)), where quotes are not allowed; use the BATON_* variable instead");
+const IN_COMMENT = unsafe("it is inside a shell comment, which a newline in the value would end");
+const IN_HEREDOC = unsafe("it is inside a here-document, which a line of the value could end; pass it as an argument or use the BATON_* variable");
+const IN_HEREDOC_WORD = unsafe("it is the delimiter of a here-document");
+
+/** Maps the index of every `marker` in `script` to the context it sits in. */
+export function markerContexts(script: string, marker: string): Map<number, ShellContext> {
+  return new ShellScanner(script, marker).run();
+}
+
+class ShellScanner {
+  private readonly found = new Map<number, ShellContext>();
+  private readonly stack: Frame[] = [newCommandFrame(false)];
+  private i = 0;
+
+  constructor(
+    private readonly s: string,
+    private readonly marker: string,
+  ) {}
+
+  run(): Map<number, ShellContext> {
+    while (this.i < this.s.length) {
+      const frame = this.stack[this.stack.length - 1] as Frame;
+      switch (frame.type) {
+        case "command":
+          this.inCommand(frame);
+          break;
+        case "single":
+          this.inSingle();
+          break;
+        case "double":
+          this.inDouble();
+          break;
+        case "ansi":
+          this.inEscapingQuote(IN_ANSI, "'");
+          break;
+        case "backquote":
+          this.inEscapingQuote(IN_BACKQUOTES, "`");
+          break;
+        case "parameter":
+          this.inParameter(frame);
+          break;
+        case "arithmetic":
+          this.inArithmetic(frame);
+          break;
+        default: {
+          const unknown: never = frame;
+          throw new Error(`unknown frame ${JSON.stringify(unknown)}`);
+        }
+      }
+    }
+    return this.found;
+  }
+
+  private inCommand(frame: Extract<Frame, { type: "command" }>): void {
+    const c = this.s[this.i] as string;
+    if (c === this.marker) {
+      this.found.set(this.i++, WORD);
+      frame.wordStart = false;
+      return;
+    }
+    switch (c) {
+      case "'":
+        this.push({ type: "single" }, 1);
+        frame.wordStart = false;
+        return;
+      case '"':
+        this.push({ type: "double" }, 1);
+        frame.wordStart = false;
+        return;
+      case "`":
+        this.push({ type: "backquote" }, 1);
+        frame.wordStart = false;
+        return;
+      case "\\":
+        this.backslash();
+        frame.wordStart = false;
+        return;
+      case "$":
+        this.dollar(false);
+        frame.wordStart = false;
+        return;
+      case "#":
+        if (frame.wordStart) this.comment();
+        else this.i++;
+        return;
+      case "\n":
+        this.i++;
+        frame.wordStart = true;
+        if (frame.heredocs.length > 0) this.heredocBodies(frame.heredocs.splice(0));
+        return;
+      case "<":
+        if (this.s[this.i + 1] === "<" && this.s[this.i + 2] === "<") this.i += 3;
+        else if (this.s[this.i + 1] === "<") this.heredocOperator(frame);
+        else this.i++;
+        frame.wordStart = true;
+        return;
+      case "(":
+        if (frame.closesWithParen) frame.parens++;
+        this.i++;
+        frame.wordStart = true;
+        return;
+      case ")":
+        this.i++;
+        frame.wordStart = true;
+        if (!frame.closesWithParen) return;
+        if (frame.parens === 0) this.stack.pop();
+        else frame.parens--;
+        return;
+      case " ":
+      case "\t":
+      case "\r":
+      case ";":
+      case "&":
+      case "|":
+      case ">":
+        this.i++;
+        frame.wordStart = true;
+        return;
+      default:
+        this.i++;
+        frame.wordStart = false;
+    }
+  }
+
+  private inSingle(): void {
+    const c = this.s[this.i];
+    if (c === this.marker) this.found.set(this.i, SINGLE);
+    else if (c === "'") this.stack.pop();
+    this.i++;
+  }
+
+  private inDouble(): void {
+    const c = this.s[this.i];
+    if (c === this.marker) this.found.set(this.i++, DOUBLE);
+    else if (c === '"') this.pop(1);
+    else if (c === "\\") this.backslash();
+    else if (c === "$") this.dollar(true);
+    else if (c === "`") this.push({ type: "backquote" }, 1);
+    else this.i++;
+  }
+
+  /** `$'…'` and backquotes: backslash escapes the next character, no marker is safe. */
+  private inEscapingQuote(context: ShellContext, closer: string): void {
+    const c = this.s[this.i];
+    if (c === this.marker) this.found.set(this.i++, context);
+    else if (c === closer) this.pop(1);
+    else if (c === "\\") this.backslash(context);
+    else this.i++;
+  }
+
+  private inParameter(frame: Extract<Frame, { type: "parameter" }>): void {
+    const c = this.s[this.i];
+    if (c === this.marker) this.found.set(this.i++, IN_PARAMETER);
+    else if (c === "}") this.pop(1);
+    else if (c === "\\") this.backslash(IN_PARAMETER);
+    else if (c === "$") this.dollar(frame.insideDouble);
+    else if (c === "`") this.push({ type: "backquote" }, 1);
+    else if (c === '"') this.push({ type: "double" }, 1);
+    else if (c === "'" && !frame.insideDouble) this.push({ type: "single" }, 1);
+    else this.i++;
+  }
+
+  private inArithmetic(frame: Extract<Frame, { type: "arithmetic" }>): void {
+    const c = this.s[this.i];
+    if (c === this.marker) this.found.set(this.i++, IN_ARITHMETIC);
+    else if (c === "\\") this.backslash(IN_ARITHMETIC);
+    else if (c === "$") this.dollar(false);
+    else if (c === "`") this.push({ type: "backquote" }, 1);
+    else if (c === "(") {
+      frame.parens++;
+      this.i++;
+    } else if (c === ")") {
+      if (frame.parens > 0) {
+        frame.parens--;
+        this.i++;
+      } else if (this.s[this.i + 1] === ")") this.pop(2);
+      else this.i++;
+    } else this.i++;
+  }
+
+  /** `\x`: x is taken literally; a marker right after it would lose its opening quote. */
+  private backslash(escapedMarker: ShellContext = AFTER_BACKSLASH): void {
+    if (this.s[this.i + 1] === this.marker) this.found.set(this.i + 1, escapedMarker);
+    this.i += 2;
+  }
+
+  private dollar(insideDouble: boolean): void {
+    const next = this.s[this.i + 1];
+    if (next === this.marker) {
+      this.found.set(this.i + 1, AFTER_DOLLAR);
+      this.i += 2;
+    } else if (next === "(" && this.s[this.i + 2] === "(") {
+      this.push({ type: "arithmetic", parens: 0 }, 3);
+    } else if (next === "(") {
+      this.push(newCommandFrame(true), 2);
+    } else if (next === "{") {
+      this.push({ type: "parameter", insideDouble }, 2);
+    } else if (next === "'" && !insideDouble) {
+      this.push({ type: "ansi" }, 2);
+    } else if (next === "$") {
+      this.i += 2;
+    } else {
+      this.i++;
+    }
+  }
+
+  /** From an unquoted `#` at the start of a word to the end of the line. */
+  private comment(): void {
+    while (this.i < this.s.length && this.s[this.i] !== "\n") {
+      if (this.s[this.i] === this.marker) this.found.set(this.i, IN_COMMENT);
+      this.i++;
+    }
+  }
+
+  /** `<<word` or `<<-word`: records the delimiter; the body starts after the next newline. */
+  private heredocOperator(frame: Extract<Frame, { type: "command" }>): void {
+    this.i += 2;
+    let stripTabs = false;
+    if (this.s[this.i] === "-") {
+      stripTabs = true;
+      this.i++;
+    }
+    while (this.s[this.i] === " " || this.s[this.i] === "\t") this.i++;
+    let delimiter = "";
+    let quote: string | null = null;
+    while (this.i < this.s.length) {
+      const c = this.s[this.i] as string;
+      if (c === this.marker) {
+        this.found.set(this.i++, IN_HEREDOC_WORD);
+        continue;
+      }
+      if (quote !== null) {
+        if (c === quote) quote = null;
+        else delimiter += c;
+        this.i++;
+        continue;
+      }
+      if (c === "'" || c === '"') {
+        quote = c;
+        this.i++;
+      } else if (c === "\\") {
+        if (this.s[this.i + 1] === this.marker) this.found.set(this.i + 1, IN_HEREDOC_WORD);
+        delimiter += this.s[this.i + 1] ?? "";
+        this.i += 2;
+      } else if (" \t\n;&|<>()".includes(c)) {
+        break;
+      } else {
+        delimiter += c;
+        this.i++;
+      }
+    }
+    if (delimiter.length > 0) frame.heredocs.push({ delimiter, stripTabs });
+  }
+
+  /** Here-document bodies, one after another, each up to its delimiter line. */
+  private heredocBodies(heredocs: readonly Heredoc[]): void {
+    for (const heredoc of heredocs) {
+      while (this.i < this.s.length) {
+        const newline = this.s.indexOf("\n", this.i);
+        const end = newline < 0 ? this.s.length : newline;
+        const line = this.s.slice(this.i, end);
+        const next = newline < 0 ? this.s.length : newline + 1;
+        if ((heredoc.stripTabs ? stripLeadingTabs(line) : line) === heredoc.delimiter) {
+          this.i = next;
+          break;
+        }
+        for (let at = line.indexOf(this.marker); at >= 0; at = line.indexOf(this.marker, at + 1)) {
+          this.found.set(this.i + at, IN_HEREDOC);
+        }
+        this.i = next;
+      }
+    }
+  }
+
+  private push(frame: Frame, width: number): void {
+    this.stack.push(frame);
+    this.i += width;
+  }
+
+  private pop(width: number): void {
+    if (this.stack.length > 1) this.stack.pop();
+    this.i += width;
+  }
+}
+
+function newCommandFrame(closesWithParen: boolean): Frame {
+  return { type: "command", closesWithParen, parens: 0, wordStart: true, heredocs: [] };
+}
+
+function stripLeadingTabs(line: string): string {
+  let start = 0;
+  while (line[start] === "\t") start++;
+  return line.slice(start);
+}
