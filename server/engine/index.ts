@@ -102,7 +102,8 @@ export class Engine extends EventEmitter<EngineEvents> {
     } else {
       root = newRuntimeNode({ path: "/", name: "", type: "serial", role: null, parent: null, index: 0, spec: {} });
       const image = source.image ?? this.options.generateImage;
-      attachGenerateExecute(root, source.command, image ? { image } : {});
+      // The generate step sees the repository at the commit, like any copyRepo Exec.
+      attachGenerateExecute(root, source.command, image ? { image: { image, copyRepo: true } } : {});
     }
     recomputeSubtree(root);
     const record: PipelineRecord = {

@@ -4,6 +4,10 @@ import type { LaunchResult } from "../../shared/api/api-contract";
 import type { LogPage, PipelineDetail } from "../../shared/api/pipeline-views";
 import { PROJECT_ROOT, startServer, type BatonServer } from "../fixtures/baton-server";
 import { nodeAt, waitFor } from "../fixtures/engine-harness";
+import { DockerRelay } from "../fixtures/docker-relay";
+import { runCli } from "../fixtures/run-cli";
+import { makeRepo, writeFiles } from "../fixtures/temp-git-repo";
+import type { NodeView } from "../../shared/api/pipeline-views";
 
 /** Docker-backed pipelines through the real server: restart without loss, engine outages. */
 
@@ -67,5 +71,163 @@ describe("Docker pipelines survive the server", () => {
       expect(texts).toEqual(["begin", "done"]);
     }
     await waitFor(() => containersOf(id).length === 0, 10_000, "containers to be removed");
+  });
+});
+
+function flatten(node: NodeView): NodeView[] {
+  return [node, ...node.children.flatMap(flatten)];
+}
+
+async function launch(s: BatonServer, pipeline: unknown): Promise<string> {
+  const launched = await s.api<LaunchResult>("POST", "/api/pipelines", { kind: "pipeline", pipeline });
+  expect(launched.status).toBe(201);
+  return launched.body.pipelines[0]!.id;
+}
+
+async function finished(s: BatonServer, id: string, timeoutMs = 30_000): Promise<PipelineDetail> {
+  return waitFor(async () => {
+    const d = await detailOf(s, id);
+    return d.endedAt !== null ? d : null;
+  }, timeoutMs, `pipeline ${id} to end`);
+}
+
+describe("the baton command with a Docker engine", () => {
+  it("runs every Exec in a container of its image, with the commit's files at /workspace", async () => {
+    const pipeline = `
+import { Serial, Parallel, Exec, Image, main } from "baton";
+const image = Image({ image: "baton-test/busybox:latest", copyRepo: true });
+main(Serial({ image }, {
+  show: Exec("cat /workspace/message.txt; pwd; echo to-stderr >&2; test ! -e /workspace/untracked.txt"),
+  tests: Parallel({}, {
+    a: Exec("echo from-a > shared.txt; sleep 1; cat shared.txt"),
+    b: Exec("echo from-b > shared.txt; sleep 1; cat shared.txt"),
+  }),
+  env: Exec("env"),
+}));
+`;
+    const repo = makeRepo({ ".conducto.cfg": "[push]\ncommand = node pipeline.ts\n", "pipeline.ts": pipeline, "message.txt": "committed\n" });
+    writeFiles(repo, { "message.txt": "uncommitted change\n", "untracked.txt": "x" });
+    const result = await runCli([".conducto.cfg", "push", "--branch=main", "--json"], {
+      cwd: repo,
+      env: { BATON_EXECUTOR: "docker", BATON_GENERATE_IMAGE: "baton-test/node:20", BATON_DATA: `${repo}/.baton-data`, SERVER_ONLY_SECRET: "leak-me-not" },
+      timeoutMs: 120_000,
+    });
+    expect(result.stderr).not.toMatch(/Error/);
+    expect(result.status).toBe(0);
+    const detail = JSON.parse(result.stdout) as PipelineDetail;
+    const nodes = flatten(detail.root).filter((n) => n.type === "exec");
+    for (const node of nodes) expect(node.attempts[0]!.executor).toBe("docker");
+    const dataDir = `${repo}/.baton-data`;
+    const { readLog } = await import("../fixtures/read-log");
+    // Docker keeps each stream's order; across streams the order may differ by a line.
+    expect(readLog(dataDir, detail.id, "/Execute/show", "stdout")).toEqual(["committed", "/workspace"]);
+    expect(readLog(dataDir, detail.id, "/Execute/show", "stderr")).toEqual(["to-stderr"]);
+    expect(readLog(dataDir, detail.id, "/Execute/tests/a")).toEqual(["from-a"]);
+    expect(readLog(dataDir, detail.id, "/Execute/tests/b")).toEqual(["from-b"]);
+    const env = readLog(dataDir, detail.id, "/Execute/env").join("\n");
+    expect(env).not.toContain("leak-me-not");
+    expect(env).toContain("BATON_NODE=/Execute/env");
+  }, 150_000);
+
+  it("reports a failing container's exit code and ends with status 1", async () => {
+    const json = JSON.stringify({ type: "serial", name: "r", image: "baton-test/busybox:latest", children: [{ type: "exec", name: "fail", command: "echo bad >&2; exit 5" }] });
+    const repo = makeRepo({ ".conducto.cfg": "[push]\ncommand = cat p.json\n", "p.json": json });
+    const result = await runCli([".conducto.cfg", "push", "--branch=main", "--json"], {
+      cwd: repo,
+      env: { BATON_EXECUTOR: "docker", BATON_GENERATE_IMAGE: "baton-test/busybox:latest", BATON_DATA: `${repo}/.baton-data` },
+      timeoutMs: 120_000,
+    });
+    expect(result.status).toBe(1);
+    const detail = JSON.parse(result.stdout) as PipelineDetail;
+    expect(nodeAt(detail, "/Execute/fail").attempts[0]).toMatchObject({ state: "error", exitCode: 5, executor: "docker" });
+  }, 150_000);
+});
+
+describe("Docker pipelines on the server", () => {
+  it("gives a node whose image does not exist worker_error naming the image, and the rest of the Parallel goes on", async () => {
+    server = await startServer({ executor: "docker", env: DOCKER_ENV });
+    const id = await launch(server, {
+      type: "parallel",
+      name: "r",
+      children: [
+        { type: "exec", name: "missing", image: "baton-test/does-not-exist:1", command: "true" },
+        { type: "exec", name: "fine", image: "baton-test/busybox:latest", command: "echo fine" },
+      ],
+    });
+    const detail = await finished(server, id);
+    expect(nodeAt(detail, "/missing").state).toBe("worker_error");
+    expect(nodeAt(detail, "/missing").attempts[0]!.message).toMatch(/baton-test\/does-not-exist:1/);
+    const log = await server.api<LogPage>("GET", `/api/pipelines/${id}/logs?path=/missing`);
+    expect(log.body.lines.map((l) => l.text).join("\n")).toMatch(/baton-test\/does-not-exist:1/);
+    expect(nodeAt(detail, "/fine").state).toBe("done");
+  });
+
+  it("kills a container running sleep 600 within the grace period and leaves no container of the pipeline", async () => {
+    server = await startServer({ executor: "docker", env: { ...DOCKER_ENV, BATON_KILL_GRACE: "3s" } });
+    const s = server;
+    const id = await launch(server, {
+      type: "parallel",
+      name: "r",
+      image: "baton-test/busybox:latest",
+      children: [
+        { type: "exec", name: "sleeper", command: "sleep 600" },
+        { type: "exec", name: "timed", command: "sleep 600", maxTime: "2s" },
+      ],
+    });
+    await waitFor(async () => nodeAt(await detailOf(s, id), "/sleeper").state === "running", 20_000, "sleeper to run");
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    const started = Date.now();
+    const kill = await server.api("POST", `/api/pipelines/${id}/actions`, { action: "kill", path: "/sleeper" });
+    expect(kill.status).toBe(200);
+    const detail = await finished(server, id);
+    const killedAfter = nodeAt(detail, "/sleeper").attempts[0]!.endedAt! - started;
+    console.log(`docker kill of sleep 600 took ${killedAfter} ms (grace 3000 ms)`);
+    expect(killedAfter).toBeLessThan(3000);
+    expect(nodeAt(detail, "/sleeper").state).toBe("killed");
+    expect(nodeAt(detail, "/timed").state).toBe("killed");
+    expect(nodeAt(detail, "/timed").attempts[0]!.message).toMatch(/maxTime 2s exceeded/);
+    await waitFor(() => containersOf(id).length === 0, 10_000, "no containers left");
+  });
+
+  it("turns nodes to worker_error when the engine goes away, stays up, and a rerun completes once it is back", async () => {
+    const relay = new DockerRelay();
+    await relay.start();
+    try {
+      server = await startServer({ executor: "docker", env: { ...DOCKER_ENV, DOCKER_HOST: relay.dockerHost } });
+      const s = server;
+      const id = await launch(server, {
+        type: "parallel",
+        name: "r",
+        image: "baton-test/busybox:latest",
+        children: [
+          { type: "exec", name: "one", command: "sleep 3; echo one" },
+          { type: "exec", name: "two", command: "sleep 3; echo two" },
+        ],
+      });
+      await waitFor(async () => {
+        const d = await detailOf(s, id);
+        return nodeAt(d, "/one").state === "running" && nodeAt(d, "/two").state === "running";
+      }, 20_000, "both to run");
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      await relay.stop();
+      const failed = await finished(server, id);
+      for (const name of ["/one", "/two"]) {
+        expect(nodeAt(failed, name).state).toBe("worker_error");
+        expect(nodeAt(failed, name).attempts[0]!.message).toMatch(/Docker engine unreachable/);
+      }
+      expect((await server.api("GET", "/api/health")).status).toBe(200);
+      await relay.start();
+      const rerun = await server.api("POST", `/api/pipelines/${id}/actions`, { action: "rerunFailed" });
+      expect(rerun.status).toBe(200);
+      await waitFor(async () => {
+        const d = await detailOf(s, id);
+        return d.endedAt !== null && d.root.state === "done" ? d : null;
+      }, 30_000, "the rerun to complete");
+    } finally {
+      await server?.stop();
+      server = null;
+      await relay.stop();
+      execFileSync("sh", ["-c", "docker ps -aq --filter label=baton.node | xargs -r docker rm -f"], { stdio: "ignore" });
+    }
   });
 });

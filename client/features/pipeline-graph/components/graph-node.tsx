@@ -19,11 +19,6 @@ function Anchor({ type }: { type: "source" | "target" }) {
 
 const TYPE_MARK: Record<string, string> = { serial: "→", parallel: "⇉", exec: "", lazy: "⋯" };
 
-/** A pulsing ring around a running node (stilled when very many run at once: see `.baton-calm`). */
-function RunningHalo() {
-  return <span className="baton-pulse pointer-events-none absolute -inset-[3px] rounded-lg ring-2 ring-blue-400/70" aria-hidden="true" />;
-}
-
 /** A leaf (Exec) or a collapsed container. */
 export const GraphNode = memo(function GraphNode({ data }: NodeProps<PipelineFlowNode>) {
   const { spec } = data;
@@ -40,12 +35,11 @@ export const GraphNode = memo(function GraphNode({ data }: NodeProps<PipelineFlo
       data-skipped={String(live.skipped)}
       data-kind={spec.kind}
       title={`${spec.id} — ${style.label}${live.skipped ? " (skipped)" : ""}`}
-      className={`relative flex h-full w-full cursor-pointer items-center gap-2 rounded-md border-2 px-2 text-[13px] text-slate-800 ${style.card} ${
+      className={`relative flex h-full w-full cursor-pointer items-center gap-2 rounded-md border-2 px-2 text-[13px] text-slate-800 ${style.card} ${live.state === "running" ? "baton-running" : ""} ${
         live.skipped ? SKIPPED_CARD : ""
       } ${selected ? "ring-2 ring-slate-900 ring-offset-1" : ""} ${collapsed ? "shadow-[3px_3px_0_0_rgb(203_213_225)]" : ""}`}
     >
       <Anchor type="target" />
-      {live.state === "running" && <RunningHalo />}
       <span className={`h-2.5 w-2.5 shrink-0 rounded-full ${style.dot}`} aria-hidden="true" />
       <span className="min-w-0 flex-1 truncate font-medium">{spec.label}</span>
       {collapsed ? (
