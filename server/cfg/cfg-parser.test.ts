@@ -176,7 +176,7 @@ command = y
     ["a header with three words", "[push a b]\ncommand = x\n", 1, /\[event\] or \[event label\]/],
     ["a bad label", "[push -x]\ncommand = x\n", 1, /the label "-x" must be/],
     ["a NUL byte", "[push]\ncommand = x\n# \0\n", 3, /NUL byte/],
-    ["an unsafe variable in the command", "[push]\ncommand = echo `{branch}`\n", 2, /command column 16: \{branch\} cannot be quoted safely/],
+    ["an unsafe variable in the command", "[push]\ncommand = echo `{branch}`\n", 2, /command column 17: \{branch\} cannot be quoted safely/],
   ])("rejects %s with its line", (_what, text, line, message) => {
     const error = cfgError(text);
     expect(error.line).toBe(line);

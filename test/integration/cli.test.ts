@@ -163,3 +163,18 @@ describe("a command sees a clean environment", () => {
     expect(env).toContain("BATON_NODE=/Execute/env");
   });
 });
+
+describe("Baton's own CI is a Baton pipeline", () => {
+  it("generates typecheck, lint and unit tests in parallel, then the rest", async () => {
+    const { PROJECT_ROOT } = await import("../fixtures/baton-server");
+    const result = await runCli([".conducto.cfg", "push", "--branch=main", "--dry-run", "--json"], { cwd: PROJECT_ROOT, env: dataEnv() });
+    expect(result.stderr).toBe("");
+    expect(result.status).toBe(0);
+    const tree = JSON.parse(result.stdout) as { type: string; children: { name: string; type: string; children?: { name: string }[] }[] };
+    expect(tree.type).toBe("serial");
+    expect(tree.children.map((c) => c.name)).toEqual(["install", "checks", "build", "integration", "e2e"]);
+    const checks = tree.children[1]!;
+    expect(checks.type).toBe("parallel");
+    expect(checks.children!.map((c) => c.name)).toEqual(["typecheck", "lint", "unit"]);
+  });
+});
