@@ -11,6 +11,7 @@ export default defineConfig({
       {
         test: {
           name: "unit",
+          sequence: { groupOrder: 0 },
           include: ["shared/**/*.test.ts", "server/**/*.test.ts", "client/**/*.test.ts"],
           testTimeout: 30_000,
         },
@@ -18,6 +19,7 @@ export default defineConfig({
       {
         test: {
           name: "integration",
+          sequence: { groupOrder: 1 },
           include: ["test/integration/**/*.test.ts"],
           testTimeout: 120_000,
           hookTimeout: 120_000,

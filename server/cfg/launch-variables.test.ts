@@ -62,8 +62,13 @@ describe("buildVariables", () => {
   });
 
   it("keeps a variable named like an Object.prototype key as an own value", () => {
-    const vars = buildVariables({ event: "push", extra: { __proto__: "x", constructor: "y" } as Record<string, string> });
-    expect(Object.hasOwn(vars, "constructor")).toBe(true);
+    const extra: Record<string, string> = Object.fromEntries([
+      ["__proto__", "x"],
+      ["constructor", "y"],
+    ]);
+    const vars = buildVariables({ event: "push", extra });
+    expect(Object.hasOwn(vars, "__proto__")).toBe(true);
+    expect(Object.getPrototypeOf(vars)).toBe(Object.prototype);
     expect(vars.constructor).toBe("y");
   });
 });
