@@ -7,7 +7,7 @@ import { CfgError } from "./cfg-error";
 import { CfgFile, parseCfg } from "./cfg-parser";
 import { evaluateFilter, parseFilter } from "./filter-expression";
 import { compileGlob, GlobSyntaxError } from "./glob-match";
-import { runSh } from "./sh-for-tests";
+import { runSh, scriptsThatCreate } from "./sh-for-tests";
 import { substituteCommand } from "./substitute";
 
 /** Characters that mean something to the cfg, filter, glob or shell grammar, plus a few plain ones. */
@@ -164,6 +164,9 @@ describe("quoting in random shell scripts", () => {
     `;touch ${marker};`,
     `$(touch ${marker})`,
     `\`touch ${marker}\``,
+    `\`;touch ${marker};\``,
+    `\\'; touch ${marker}; #`,
+    `; touch ${marker}; '`,
     `'; touch ${marker}; '`,
     `'$(touch ${marker})'`,
     `"; touch ${marker}; "`,
@@ -174,22 +177,89 @@ describe("quoting in random shell scripts", () => {
     `) ; touch ${marker} ; (`,
     `} ; touch ${marker} ; {`,
   ];
+  /** One of each kind of spot a {v} can stand in; several are rejected, which is the point. */
+  const holes = [
+    "{v}",
+    "a{v}b",
+    "'a{v}b'",
+    '"a{v}b"',
+    "'{v}'{v}\"{v}\"",
+    '"${x:-a}"{v}',
+    "\\${{v}}{v}",
+    "a#{v}",
+    '"\\$"{v}',
+    "$(echo {v})",
+    '"$(echo {v})"',
+    "`echo {v}`",
+    '"`echo {v}`"',
+    "$(( {v} ))",
+    "${x:-{v}}",
+    '"${x:-{v}}"',
+    "${v}",
+    '"${v}"',
+    "\\{v}",
+    '"\\{v}"',
+    "$'{v}'",
+    "x # {v}",
+  ];
   const tokens = ["{v}", "'", '"', "`", "$", "$(", "${", "$((", "$'", "(", ")", "{", "}", "\\", "#", "<<E", "<<'E'", "<<-E", "\n", "\nE\n", "\t", " ", ";", "a", "=", "|"];
 
-  it("never lets a value that was substituted run as code", () => {
-    fc.assert(
-      fc.property(fc.array(fc.constantFrom(...tokens), { minLength: 1, maxLength: 14 }), fc.constantFrom(...payloads), (parts, v) => {
-        let script: string;
-        try {
-          script = substituteCommand(parts.join(""), { v });
-        } catch (error) {
-          expect(error).toBeInstanceOf(CfgError);
-          return;
+  /** Well-formed scripts with holes in every kind of spot: most of them run. */
+  const { script: wellFormed } = fc.letrec<{ script: string; command: string; word: string }>((tie) => ({
+    script: fc.array(tie("command"), { minLength: 1, maxLength: 3 }).map((commands) => commands.join("\n")),
+    command: fc.oneof(
+      { depthSize: "small", withCrossShrink: true },
+      tie("word").map((w) => `echo ${w}`),
+      tie("word").map((w) => `x=${w}; echo "$x"`),
+      tie("word").map((w) => `case ${w} in *) echo c;; esac`),
+      tie("word").map((w) => `for i in ${w}; do echo "$i"; done`),
+      tie("word").map((w) => `[ ${w} = x ] || echo no # ${"{{v}}"}`),
+      tie("word").map((w) => `: <<E\n$HOME \`x\` '"\nE\necho ${w}`),
+      tie("word").map((w) => `echo hi # ${w}\necho ok`),
+      tie("word").map((w) => `cat <<E >/dev/null\n${w}\nE\necho ok`),
+      tie("command").map((c) => `{ ${c}; }`),
+      tie("command").map((c) => `(${c})`),
+      fc.tuple(tie("command"), tie("command")).map(([a, b]) => `${a} && ${b} | cat`),
+    ),
+    word: fc.oneof(
+      { depthSize: "small", withCrossShrink: true },
+      fc.constantFrom(...holes),
+      tie("command").map((c) => `"$(${c})"`),
+      tie("command").map((c) => `$(${c})`),
+      tie("command").map((c) => `"a $(${c}) b"`),
+      tie("command").map((c) => `'(' ${c.includes("'") ? "x" : c}`),
+    ),
+  }));
+
+  const soup = fc.array(fc.constantFrom(...tokens), { minLength: 1, maxLength: 14 }).map((parts) => parts.join(""));
+
+  it("never lets a payload run as code from any kind of spot, in dash, bash or busybox", () => {
+    const scripts: string[] = [];
+    for (const hole of holes) {
+      for (const v of payloads) {
+        for (const template of [`echo ${hole}`, `: <<E\n${hole}\nE`]) {
+          try {
+            scripts.push(substituteCommand(template, { v }));
+          } catch (error) {
+            expect(error).toBeInstanceOf(CfgError);
+          }
         }
-        runSh(script, { cwd: dir });
-        expect(existsSync(marker), `the script ran the value:\n${script}`).toBe(false);
-      }),
-      { numRuns: 600 },
-    );
+      }
+    }
+    expect(scriptsThatCreate(scripts, marker, dir)).toEqual([]);
+  });
+
+  it("never lets a value that was substituted run as code, in dash, bash or busybox", () => {
+    const seed = Date.now() % 2 ** 31;
+    const scripts: string[] = [];
+    for (const [template, v] of fc.sample(fc.tuple(fc.oneof(wellFormed, soup), fc.constantFrom(...payloads)), { numRuns: 400, seed })) {
+      try {
+        scripts.push(substituteCommand(template, { v }));
+      } catch (error) {
+        expect(error).toBeInstanceOf(CfgError);
+      }
+    }
+    expect(scripts.length).toBeGreaterThan(100);
+    expect(scriptsThatCreate(scripts, marker, dir), `seed ${seed}`).toEqual([]);
   });
 });

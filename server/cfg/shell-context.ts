@@ -233,7 +233,7 @@ class ShellScanner {
   private dollar(insideDouble: boolean): void {
     const next = this.s[this.i + 1];
     if (next === this.marker) {
-      this.found.set(this.i + 1, AFTER_DOLLAR);
+      this.found.set(this.i + 1, WORD);
       this.i += 2;
     } else if (next === "(" && this.s[this.i + 2] === "(") {
       this.push({ type: "arithmetic", parens: 0 }, 3);

@@ -4,7 +4,7 @@ import crypto from "node:crypto";
 import { afterAll, describe, expect, it } from "vitest";
 import type { NodeView, PipelineDetail } from "../../shared/api/pipeline-views";
 import { runCli } from "../fixtures/run-cli";
-import { makeRepo, tempDir, writeFiles } from "../fixtures/temp-git-repo";
+import { makeRepo, tempDir } from "../fixtures/temp-git-repo";
 
 const cleanup: string[] = [];
 afterAll(() => {

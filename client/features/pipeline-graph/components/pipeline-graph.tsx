@@ -1,5 +1,5 @@
 import { memo, useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from "react";
-import { Background, Controls, Panel, ReactFlow, ReactFlowProvider, useReactFlow } from "@xyflow/react";
+import { Background, Controls, Panel, ReactFlow, ReactFlowProvider, useReactFlow, useStore } from "@xyflow/react";
 import type { EdgeTypes, NodeMouseHandler, NodeTypes } from "@xyflow/react";
 import { Button, ErrorAlert, Spinner } from "../../../components/ui";
 import type { NodeLive } from "../../../lib/pipeline";
@@ -20,6 +20,13 @@ const FIT_VIEW_OPTIONS = { padding: 0.08, minZoom: 0.02, maxZoom: 1 } as const;
 const PRO_OPTIONS = { hideAttribution: true } as const;
 /** Past this many running nodes, pulses and moving edges stop: hundreds of animations cost more than they tell. */
 const CALM_ABOVE_RUNNING = 40;
+/**
+ * Moving edges repaint the whole graph every frame (a dash offset is not a compositor property);
+ * past this many nodes the edges into running nodes stay blue but still.
+ */
+const STILL_EDGES_ABOVE_NODES = 600;
+/** Below this zoom the labels are unreadable anyway: nodes are drawn as coloured boxes, far cheaper to paint. */
+const FAR_ZOOM = 0.4;
 
 export interface PipelineGraphProps {
   spec: GraphSpec;
@@ -79,6 +86,7 @@ type LaidOutGraphProps = Omit<PipelineGraphProps, "spec" | "live" | "selectedPat
 const LaidOutGraph = memo(function LaidOutGraph({ graph, calm, revealRequest, onSelect, onNodeContextMenu, onExpandAll, onCollapseAll }: LaidOutGraphProps) {
   const { fitView, setCenter, getViewport } = useReactFlow();
   const containerRef = useRef<HTMLDivElement>(null);
+  const far = useStore((state) => state.transform[2] < FAR_ZOOM);
 
   const handleClick = useCallback<NodeMouseHandler<PipelineFlowNode>>((_event, node) => onSelect(node.id), [onSelect]);
   const handleContextMenu = useCallback<NodeMouseHandler<PipelineFlowNode>>(
@@ -107,7 +115,14 @@ const LaidOutGraph = memo(function LaidOutGraph({ graph, calm, revealRequest, on
   }, [revealRequest, graph, getViewport, setCenter]);
 
   return (
-    <div ref={containerRef} className={`h-full w-full ${calm ? "baton-calm" : ""}`} data-testid="pipeline-graph" data-node-count={graph.nodes.length}>
+    <div
+      ref={containerRef}
+      className={`h-full w-full ${calm ? "baton-calm" : ""} ${graph.nodes.length > STILL_EDGES_ABOVE_NODES ? "baton-still-edges" : ""} ${far ? "baton-far" : ""}`}
+      data-testid="pipeline-graph"
+      data-node-count={graph.nodes.length}
+      data-layout-ms={graph.layoutMs}
+      data-zoom={far ? "far" : "near"}
+    >
       <ReactFlow<PipelineFlowNode, PipelineFlowEdge>
         nodes={graph.nodes}
         edges={graph.edges}

@@ -11,6 +11,8 @@ export interface LaidOutGraph {
   /** React Flow's nodes and edges: made once per layout, never changed by states. */
   nodes: PipelineFlowNode[];
   edges: PipelineFlowEdge[];
+  /** How long ELK took. */
+  layoutMs: number;
 }
 
 /**
@@ -23,9 +25,9 @@ export function useGraphLayout(spec: GraphSpec): { graph: LaidOutGraph | null; e
   useEffect(() => {
     let cancelled = false;
     layoutClient.layout(spec).then(
-      (layout) => {
+      ({ layout, ms }) => {
         if (cancelled) return;
-        setGraph({ spec, layout, nodes: toFlowNodes(spec, layout), edges: toFlowEdges(spec) });
+        setGraph({ spec, layout, nodes: toFlowNodes(spec, layout), edges: toFlowEdges(spec), layoutMs: ms });
         setError(null);
       },
       (cause: unknown) => {

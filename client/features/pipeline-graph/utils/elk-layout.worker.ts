@@ -16,8 +16,9 @@ const scope = self as unknown as {
 
 scope.onmessage = (event) => {
   const { id, spec } = event.data;
+  const started = performance.now();
   layoutGraph(spec as GraphSpec, elk).then(
-    (layout) => scope.postMessage({ id, boxes: [...layout] }),
+    (layout) => scope.postMessage({ id, boxes: [...layout], ms: Math.round(performance.now() - started) }),
     (error: unknown) => scope.postMessage({ id, error: error instanceof Error ? error.message : String(error) }),
   );
 };

@@ -1,4 +1,5 @@
-import type { Edge, Node } from "@xyflow/react";
+import { Position } from "@xyflow/react";
+import type { Edge, Node, NodeHandle } from "@xyflow/react";
 import type { GraphNodeSpec, GraphSpec } from "./build-graph";
 import type { GraphLayout, NodeBox } from "./graph-layout";
 
@@ -11,6 +12,20 @@ export type PipelineFlowNode = Node<PipelineNodeData, "pipelineNode" | "pipeline
 export type PipelineEdgeData = { target: string };
 export type PipelineFlowEdge = Edge<PipelineEdgeData, "pipelineEdge">;
 
+/** Edges leave and enter level with a leaf's middle and a group's header, so a Serial row's edges run straight. */
+export const HANDLE_Y = 20;
+
+/**
+ * Every node's size and edge anchors are known from the layout, so React Flow is told them rather
+ * than measuring the DOM: no handle elements, no getBoundingClientRect per node on first render.
+ */
+function anchors(width: number): NodeHandle[] {
+  return [
+    { type: "target", position: Position.Left, x: 0, y: HANDLE_Y, width: 1, height: 1 },
+    { type: "source", position: Position.Right, x: width - 1, y: HANDLE_Y, width: 1, height: 1 },
+  ];
+}
+
 export function toFlowNodes(spec: GraphSpec, layout: GraphLayout): PipelineFlowNode[] {
   return spec.nodes.map((node) => {
     const box = layout.get(node.id) ?? { x: 0, y: 0, width: 0, height: 0 };
@@ -20,6 +35,8 @@ export function toFlowNodes(spec: GraphSpec, layout: GraphLayout): PipelineFlowN
       position: { x: box.x, y: box.y },
       width: box.width,
       height: box.height,
+      measured: { width: box.width, height: box.height },
+      handles: anchors(box.width),
       parentId: node.parentId,
       draggable: false,
       connectable: false,

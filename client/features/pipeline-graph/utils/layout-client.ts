@@ -2,7 +2,13 @@ import type { GraphSpec } from "./build-graph";
 import type { GraphLayout } from "./graph-layout";
 import type { LayoutRequest, LayoutResponse } from "./layout-messages";
 
-type Pending = { resolve: (layout: GraphLayout) => void; reject: (error: Error) => void };
+/** A layout and how long ELK took to make it (milliseconds). */
+export interface TimedLayout {
+  layout: GraphLayout;
+  ms: number;
+}
+
+type Pending = { resolve: (result: TimedLayout) => void; reject: (error: Error) => void };
 
 /** Lays out graphs in one shared Web Worker, falling back to ELK on this thread where workers are unavailable. */
 class LayoutClient {
@@ -23,7 +29,7 @@ class LayoutClient {
       if (!pending) return;
       this.pending.delete(response.id);
       if ("error" in response) pending.reject(new Error(response.error));
-      else pending.resolve(new Map(response.boxes));
+      else pending.resolve({ layout: new Map(response.boxes), ms: response.ms });
     };
     this.worker.onerror = (event) => {
       const error = new Error(event.message || "the layout worker failed");
@@ -38,14 +44,16 @@ class LayoutClient {
     this.layout({ nodes: [{ id: "/", parentId: undefined, kind: "leaf", type: "exec", label: "", depth: 0, descendants: 0 }], edges: [] }).catch(() => undefined);
   }
 
-  async layout(spec: GraphSpec): Promise<GraphLayout> {
+  async layout(spec: GraphSpec): Promise<TimedLayout> {
     const worker = this.ensureWorker();
     if (!worker) {
       const [{ default: ELK }, { layoutGraph }] = await Promise.all([import("elkjs/lib/elk.bundled.js"), import("./graph-layout")]);
-      return layoutGraph(spec, new ELK());
+      const started = performance.now();
+      const layout = await layoutGraph(spec, new ELK());
+      return { layout, ms: Math.round(performance.now() - started) };
     }
     const id = this.nextId++;
-    return new Promise<GraphLayout>((resolve, reject) => {
+    return new Promise<TimedLayout>((resolve, reject) => {
       this.pending.set(id, { resolve, reject });
       const request: LayoutRequest = { id, spec };
       worker.postMessage(request);

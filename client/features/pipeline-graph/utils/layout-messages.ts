@@ -6,4 +6,5 @@ export interface LayoutRequest {
   spec: GraphSpec;
 }
 
-export type LayoutResponse = { id: number; boxes: Array<[string, NodeBox]> } | { id: number; error: string };
+/** `ms` is how long ELK took in the worker. */
+export type LayoutResponse = { id: number; boxes: Array<[string, NodeBox]>; ms: number } | { id: number; error: string };

@@ -32,3 +32,18 @@ describe("LiveStore", () => {
     expect(store.isSelected("/a")).toBe(true);
   });
 });
+
+describe("LiveStore.view", () => {
+  it("returns the same snapshot until the node's state or selection changes", () => {
+    const store = new LiveStore();
+    const a = entry("pending");
+    store.setLive(new Map([["/a", a]]));
+    const first = store.view("/a");
+    expect(store.view("/a")).toBe(first);
+    store.setSelected("/a");
+    const selected = store.view("/a");
+    expect(selected).not.toBe(first);
+    expect(selected).toEqual({ live: a, selected: true });
+    expect(store.view("/missing").live.state).toBe("pending");
+  });
+});

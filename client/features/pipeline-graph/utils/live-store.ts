@@ -2,6 +2,14 @@ import type { NodeLive } from "../../../lib/pipeline";
 
 type Listener = () => void;
 
+/** What one graph node shows; the same object until that node's state or selection changes. */
+export interface NodeView {
+  live: NodeLive;
+  selected: boolean;
+}
+
+const UNKNOWN: NodeLive = { state: "pending", skipped: false, attempts: 0 };
+
 /**
  * The live state of every graph node, outside React Flow: a batch of state changes notifies only
  * the node components whose entry changed, and React Flow's own store (whose every update runs a
@@ -12,6 +20,7 @@ export class LiveStore {
   private live: ReadonlyMap<string, NodeLive> = new Map();
   private selected: string | null = null;
   private readonly listeners = new Map<string, Set<Listener>>();
+  private readonly views = new Map<string, NodeView>();
 
   get(path: string): NodeLive | undefined {
     return this.live.get(path);
@@ -19,6 +28,17 @@ export class LiveStore {
 
   isSelected(path: string): boolean {
     return this.selected === path;
+  }
+
+  /** A stable snapshot for `useSyncExternalStore`: a new object only after a change to this node. */
+  view(path: string): NodeView {
+    const live = this.live.get(path) ?? UNKNOWN;
+    const selected = this.selected === path;
+    const cached = this.views.get(path);
+    if (cached && cached.live === live && cached.selected === selected) return cached;
+    const next = { live, selected };
+    this.views.set(path, next);
+    return next;
   }
 
   /** Replaces the states; returns the paths whose entry changed (and were notified). */
