@@ -226,14 +226,14 @@ class ShellScanner {
 
   /** `\x`: x is taken literally; a marker right after it would lose its opening quote. */
   private backslash(escapedMarker: ShellContext = AFTER_BACKSLASH): void {
-    if (this.s[this.i + 1] === this.marker) this.found.set(this.i + 1, escapedMarker);
+    if (this.s[this.i + 1] === this.marker) this.found.set(this.i + 1, WORD);
     this.i += 2;
   }
 
   private dollar(insideDouble: boolean): void {
     const next = this.s[this.i + 1];
     if (next === this.marker) {
-      this.found.set(this.i + 1, WORD);
+      this.found.set(this.i + 1, AFTER_DOLLAR);
       this.i += 2;
     } else if (next === "(" && this.s[this.i + 2] === "(") {
       this.push({ type: "arithmetic", parens: 0 }, 3);

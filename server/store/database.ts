@@ -74,6 +74,63 @@ const MIGRATIONS: string[] = [
     expires_at INTEGER NOT NULL
   ) WITHOUT ROWID;
   `,
+  // Repository integrations (server/integrations/repositories): secrets and tokens are AES-256-GCM ciphertexts.
+  `
+  CREATE TABLE repositories (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    name TEXT NOT NULL UNIQUE COLLATE NOCASE,
+    clone_url TEXT NOT NULL,
+    default_branch TEXT NOT NULL,
+    events TEXT NOT NULL,
+    api_base_url TEXT NOT NULL,
+    webhook_secret TEXT NOT NULL,
+    access_token TEXT,
+    created_at INTEGER NOT NULL,
+    updated_at INTEGER NOT NULL,
+    secret_rotated_at INTEGER NOT NULL
+  );
+
+  CREATE TABLE deliveries (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    repository_id INTEGER REFERENCES repositories (id) ON DELETE SET NULL,
+    repository_name TEXT,
+    source TEXT NOT NULL,
+    event TEXT NOT NULL,
+    action TEXT,
+    guid TEXT,
+    claim_key TEXT,
+    received_at INTEGER NOT NULL,
+    finished_at INTEGER,
+    http_status INTEGER NOT NULL,
+    result TEXT NOT NULL,
+    reason TEXT,
+    pipelines TEXT NOT NULL DEFAULT '[]',
+    body BLOB,
+    content_type TEXT,
+    redelivery_of INTEGER
+  );
+  CREATE UNIQUE INDEX deliveries_claim ON deliveries (claim_key);
+  CREATE INDEX deliveries_repository ON deliveries (repository_id, id);
+  CREATE INDEX deliveries_received ON deliveries (received_at);
+
+  CREATE TABLE commit_statuses (
+    pipeline_id TEXT PRIMARY KEY,
+    repository_id INTEGER NOT NULL REFERENCES repositories (id) ON DELETE CASCADE,
+    sha TEXT NOT NULL,
+    context TEXT NOT NULL,
+    state TEXT NOT NULL,
+    sent_state TEXT,
+    error TEXT,
+    updated_at INTEGER NOT NULL
+  ) WITHOUT ROWID;
+
+  CREATE TABLE hook_tokens (
+    id_hash TEXT PRIMARY KEY,
+    repo_path TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    last_used_at INTEGER
+  ) WITHOUT ROWID;
+  `,
 ];
 
 /** Opens (creating and migrating) the SQLite database under the data dir, in WAL mode. */

@@ -1,13 +1,9 @@
-import { useEffect } from "react";
 import { Link, Outlet } from "react-router";
-import { layoutClient } from "../../features/pipeline-graph";
 import { useSession } from "../../features/sign-in";
 import { ConnectionStatus } from "./connection-status";
 
 export function AppShell() {
   const { session, signOut } = useSession();
-  // Load the layout worker and ELK while the first page fetches, not after.
-  useEffect(() => layoutClient.warmUp(), []);
   return (
     <div className="flex h-screen flex-col bg-slate-50 text-slate-900">
       <header className="flex h-11 shrink-0 items-center gap-4 border-b border-slate-200 bg-white px-4">
