@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import fc from "fast-check";
@@ -213,7 +213,7 @@ describe("quoting in random shell scripts", () => {
       tie("word").map((w) => `x=${w}; echo "$x"`),
       tie("word").map((w) => `case ${w} in *) echo c;; esac`),
       tie("word").map((w) => `for i in ${w}; do echo "$i"; done`),
-      tie("word").map((w) => `[ ${w} = x ] || echo no # ${"{{v}}"}`),
+      tie("word").map((w) => `[ ${w} = x ] || echo no`),
       tie("word").map((w) => `: <<E\n$HOME \`x\` '"\nE\necho ${w}`),
       tie("word").map((w) => `echo hi # ${w}\necho ok`),
       tie("word").map((w) => `cat <<E >/dev/null\n${w}\nE\necho ok`),
@@ -227,6 +227,7 @@ describe("quoting in random shell scripts", () => {
       tie("command").map((c) => `"$(${c})"`),
       tie("command").map((c) => `$(${c})`),
       tie("command").map((c) => `"a $(${c}) b"`),
+      // A quoted parenthesis the scanner must not count as one.
       tie("command").map((c) => `'(' ${c.includes("'") ? "x" : c}`),
     ),
   }));
@@ -246,6 +247,7 @@ describe("quoting in random shell scripts", () => {
         }
       }
     }
+    expect(scripts.length).toBeGreaterThan(100);
     expect(scriptsThatCreate(scripts, marker, dir)).toEqual([]);
   });
 

@@ -226,7 +226,7 @@ class ShellScanner {
 
   /** `\x`: x is taken literally; a marker right after it would lose its opening quote. */
   private backslash(escapedMarker: ShellContext = AFTER_BACKSLASH): void {
-    if (this.s[this.i + 1] === this.marker) this.found.set(this.i + 1, WORD);
+    if (this.s[this.i + 1] === this.marker) this.found.set(this.i + 1, escapedMarker);
     this.i += 2;
   }
 

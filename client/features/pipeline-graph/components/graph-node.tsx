@@ -1,88 +1,57 @@
 import { memo } from "react";
 import type { NodeProps } from "@xyflow/react";
-import { SKIPPED_CARD, STATE_STYLES } from "../../../components/ui";
-import type { PipelineFlowNode } from "../utils/flow-elements";
-import { useGraphContext, useNodeView } from "./graph-callbacks";
+import type { ClusterLink, PipelineFlowNode } from "../utils/flow-elements";
+import { useNodeView } from "./graph-callbacks";
+import { GroupFrame, NodeCard } from "./node-cards";
 
-const TYPE_MARK: Record<string, string> = { serial: "→", parallel: "⇉", exec: "", lazy: "⋯" };
-
-/** A leaf (Exec) or a collapsed container. */
+/** A leaf (Exec) or a collapsed container, as its own React Flow node. */
 export const GraphNode = memo(function GraphNode({ data }: NodeProps<PipelineFlowNode>) {
-  const { spec } = data;
-  const { live, selected } = useNodeView(spec.id);
-  const { toggleCollapsed } = useGraphContext();
-  const style = STATE_STYLES[live.state];
-  const collapsed = spec.kind === "collapsed";
+  return <NodeCard spec={data.spec} />;
+});
+
+/** An expanded container whose children are React Flow nodes of their own. */
+export const GroupNode = memo(function GroupNode({ data }: NodeProps<PipelineFlowNode>) {
+  return <GroupFrame spec={data.spec} />;
+});
+
+const ClusterEdge = memo(function ClusterEdge({ link }: { link: ClusterLink }) {
+  const running = useNodeView(link.target).live.state === "running";
+  const { x1, y1, x2, y2 } = link;
+  const midX = (x1 + x2) / 2;
+  const d = y1 === y2 ? `M${x1},${y1} H${x2}` : `M${x1},${y1} H${midX} V${y2} H${x2}`;
   return (
-    <div
-      data-testid="graph-node"
-      data-path={spec.id}
-      data-state={live.state}
-      data-skipped={String(live.skipped)}
-      data-kind={spec.kind}
-      title={`${spec.id} — ${style.label}${live.skipped ? " (skipped)" : ""}`}
-      className={`relative flex h-full w-full cursor-pointer items-center gap-2 rounded-md border-2 px-2 text-[13px] text-slate-800 ${style.card} ${live.state === "running" ? "baton-running" : ""} ${
-        live.skipped ? SKIPPED_CARD : ""
-      } ${selected ? "ring-2 ring-slate-900 ring-offset-1" : ""} ${collapsed ? "shadow-[3px_3px_0_0_rgb(203_213_225)]" : ""}`}
-    >
-      <span className={`baton-detail h-2.5 w-2.5 shrink-0 rounded-full ${style.dot}`} aria-hidden="true" />
-      <span className="baton-detail min-w-0 flex-1 truncate font-medium">{spec.label}</span>
-      {collapsed ? (
-        <button
-          type="button"
-          aria-label={`Expand ${spec.id}`}
-          aria-expanded="false"
-          className="baton-detail nodrag shrink-0 rounded px-1 text-xs text-slate-600 hover:bg-slate-200"
-          onClick={(event) => {
-            event.stopPropagation();
-            toggleCollapsed(spec.id);
-          }}
-        >
-          {TYPE_MARK[spec.type]} +{spec.descendants}
-        </button>
-      ) : (
-        spec.type === "lazy" && <span className="baton-detail text-xs text-slate-500">{TYPE_MARK.lazy}</span>
-      )}
-    </div>
+    <path
+      d={d}
+      fill="none"
+      data-testid="graph-edge"
+      data-source={link.source}
+      data-target={link.target}
+      data-animated={String(running)}
+      className={running ? "baton-edge-path baton-edge-running" : "baton-edge-path"}
+    />
   );
 });
 
-/** An expanded Serial or Parallel: a frame with a header, its children drawn inside it. */
-export const GroupNode = memo(function GroupNode({ data }: NodeProps<PipelineFlowNode>) {
-  const { spec } = data;
-  const { live, selected } = useNodeView(spec.id);
-  const { toggleCollapsed } = useGraphContext();
-  const style = STATE_STYLES[live.state];
+/**
+ * A container whose children are all leaves, drawn as ONE React Flow node that places its
+ * children itself (at the positions ELK gave them). React Flow's per-node cost (a wrapper, store
+ * subscriptions, a resize observer) is then paid once per container instead of once per leaf:
+ * a 2,000-node pipeline is a few hundred React Flow nodes.
+ */
+export const ClusterNode = memo(function ClusterNode({ data }: NodeProps<PipelineFlowNode>) {
+  const { spec, members = [], links = [] } = data;
   return (
-    <div
-      data-testid="graph-node"
-      data-path={spec.id}
-      data-state={live.state}
-      data-skipped={String(live.skipped)}
-      data-kind="group"
-      className={`h-full w-full rounded-lg border-2 ${style.frame} ${live.skipped ? SKIPPED_CARD : ""} ${
-        selected ? "ring-2 ring-slate-900 ring-offset-1" : ""
-      }`}
-    >
-      <div className="baton-detail flex h-[28px] cursor-pointer items-center gap-1.5 px-1.5 text-xs text-slate-700">
-        <button
-          type="button"
-          aria-label={`Collapse ${spec.id}`}
-          aria-expanded="true"
-          className="nodrag flex h-5 w-5 items-center justify-center rounded text-slate-500 hover:bg-slate-200"
-          onClick={(event) => {
-            event.stopPropagation();
-            toggleCollapsed(spec.id);
-          }}
-        >
-          ▾
-        </button>
-        <span className={`h-2 w-2 shrink-0 rounded-full ${style.dot}`} aria-hidden="true" />
-        <span className="min-w-0 truncate font-semibold">{spec.label}</span>
-        <span className="shrink-0 text-slate-400" title={spec.type}>
-          {spec.type} {TYPE_MARK[spec.type]}
-        </span>
-      </div>
-    </div>
+    <GroupFrame spec={spec}>
+      {links.length > 0 && (
+        <svg className="pointer-events-none absolute left-0 top-0 overflow-visible" width="1" height="1" aria-hidden="true">
+          {links.map((link) => (
+            <ClusterEdge key={link.id} link={link} />
+          ))}
+        </svg>
+      )}
+      {members.map(({ spec: member, box }) => (
+        <NodeCard key={member.id} spec={member} interactive style={{ left: box.x, top: box.y, width: box.width, height: box.height }} />
+      ))}
+    </GroupFrame>
   );
 });

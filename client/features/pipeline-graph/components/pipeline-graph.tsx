@@ -11,10 +11,10 @@ import type { PipelineFlowEdge, PipelineFlowNode } from "../utils/flow-elements"
 import { LiveStore } from "../utils/live-store";
 import { GraphContext } from "./graph-callbacks";
 import type { GraphContextValue } from "./graph-callbacks";
-import { GraphNode, GroupNode } from "./graph-node";
+import { ClusterNode, GraphNode, GroupNode } from "./graph-node";
 import { PipelineEdge } from "./pipeline-edge";
 
-const NODE_TYPES: NodeTypes = { pipelineNode: GraphNode, pipelineGroup: GroupNode };
+const NODE_TYPES: NodeTypes = { pipelineNode: GraphNode, pipelineGroup: GroupNode, pipelineCluster: ClusterNode };
 const EDGE_TYPES: EdgeTypes = { pipelineEdge: PipelineEdge };
 const FIT_VIEW_OPTIONS = { padding: 0.08, minZoom: 0.02, maxZoom: 1 } as const;
 const PRO_OPTIONS = { hideAttribution: true } as const;
@@ -61,8 +61,11 @@ export function PipelineGraph({ spec, live, selectedPath, ...rest }: PipelineGra
     return false;
   }, [live]);
 
-  const { onToggleCollapsed } = rest;
-  const context = useMemo<GraphContextValue>(() => ({ toggleCollapsed: onToggleCollapsed, liveStore }), [onToggleCollapsed, liveStore]);
+  const { onToggleCollapsed, onSelect, onNodeContextMenu } = rest;
+  const context = useMemo<GraphContextValue>(
+    () => ({ toggleCollapsed: onToggleCollapsed, select: onSelect, openMenu: onNodeContextMenu, liveStore }),
+    [onToggleCollapsed, onSelect, onNodeContextMenu, liveStore],
+  );
 
   if (error) return <ErrorAlert className="m-4" error={new Error(`The graph could not be laid out: ${error.message}`)} />;
   if (!graph) {
@@ -117,9 +120,9 @@ const LaidOutGraph = memo(function LaidOutGraph({ graph, calm, revealRequest, on
   return (
     <div
       ref={containerRef}
-      className={`h-full w-full ${calm ? "baton-calm" : ""} ${graph.nodes.length > STILL_EDGES_ABOVE_NODES ? "baton-still-edges" : ""} ${far ? "baton-far" : ""}`}
+      className={`h-full w-full ${calm ? "baton-calm" : ""} ${graph.spec.nodes.length > STILL_EDGES_ABOVE_NODES ? "baton-still-edges" : ""} ${far ? "baton-far" : ""}`}
       data-testid="pipeline-graph"
-      data-node-count={graph.nodes.length}
+      data-node-count={graph.spec.nodes.length}
       data-layout-ms={graph.layoutMs}
       data-zoom={far ? "far" : "near"}
     >

@@ -1,6 +1,6 @@
 import { useEffect, useState } from "react";
 import type { GraphSpec } from "../utils/build-graph";
-import { toFlowEdges, toFlowNodes } from "../utils/flow-elements";
+import { toFlowElements } from "../utils/flow-elements";
 import type { PipelineFlowEdge, PipelineFlowNode } from "../utils/flow-elements";
 import type { GraphLayout } from "../utils/graph-layout";
 import { layoutClient } from "../utils/layout-client";
@@ -27,7 +27,7 @@ export function useGraphLayout(spec: GraphSpec): { graph: LaidOutGraph | null; e
     layoutClient.layout(spec).then(
       ({ layout, ms }) => {
         if (cancelled) return;
-        setGraph({ spec, layout, nodes: toFlowNodes(spec, layout), edges: toFlowEdges(spec), layoutMs: ms });
+        setGraph({ spec, layout, ...toFlowElements(spec, layout), layoutMs: ms });
         setError(null);
       },
       (cause: unknown) => {

@@ -1,27 +1,50 @@
 import { describe, expect, it } from "vitest";
 import { exec, makeDetail, parallel, serial } from "../../../lib/pipeline/pipeline-fixtures";
 import { buildGraph } from "./build-graph";
-import { absoluteBox, toFlowEdges, toFlowNodes } from "./flow-elements";
+import { FRAME_BORDER, HANDLE_Y, absoluteBox, clusterPaths, toFlowElements } from "./flow-elements";
 import type { GraphLayout } from "./graph-layout";
 
-const root = makeDetail(serial("root", [exec("a"), parallel("p", [exec("x"), exec("y")]), exec("b")])).root;
+const root = makeDetail(serial("root", [exec("a"), parallel("p", [exec("x"), exec("y")]), serial("s", [exec("m"), exec("n")]), exec("b")])).root;
 const spec = buildGraph(root, new Set());
 const layout: GraphLayout = new Map(spec.nodes.map((node, i) => [node.id, { x: i * 10, y: i, width: 100, height: 40 }]));
 
-describe("toFlowNodes", () => {
-  it("makes group nodes for expanded containers and places children in their parent, parents first", () => {
-    const nodes = toFlowNodes(spec, layout);
-    expect(nodes.map((n) => n.id)).toEqual(spec.nodes.map((n) => n.id));
-    expect(nodes.find((n) => n.id === "/p")).toMatchObject({ type: "pipelineGroup", width: 100, height: 40, position: { x: 20, y: 2 } });
-    expect(nodes.find((n) => n.id === "/p/x")).toMatchObject({ type: "pipelineNode", parentId: "/p" });
+describe("clusterPaths", () => {
+  it("finds the expanded groups whose children are all cards", () => {
+    expect([...clusterPaths(spec)].sort()).toEqual(["/p", "/s"]);
+    expect([...clusterPaths(buildGraph(root, new Set(["/p", "/s"])))]).toEqual(["/"]);
   });
 });
 
-describe("toFlowEdges", () => {
-  it("makes one custom edge per Serial link, knowing its target for the live state", () => {
-    expect(toFlowEdges(spec).map((e) => [e.source, e.target, e.type, e.data?.target])).toEqual([
+describe("toFlowElements", () => {
+  const { nodes, edges } = toFlowElements(spec, layout);
+
+  it("makes one React Flow node per card or group outside clusters, parents first", () => {
+    expect(nodes.map((n) => [n.id, n.type])).toEqual([
+      ["/", "pipelineGroup"],
+      ["/a", "pipelineNode"],
+      ["/p", "pipelineCluster"],
+      ["/s", "pipelineCluster"],
+      ["/b", "pipelineNode"],
+    ]);
+    expect(nodes.find((n) => n.id === "/p")).toMatchObject({ parentId: "/", width: 100, height: 40, measured: { width: 100, height: 40 } });
+  });
+
+  it("puts a cluster's children and links inside it, in coordinates within its frame", () => {
+    const s = nodes.find((n) => n.id === "/s")!;
+    const m = layout.get("/s/m")!;
+    const n = layout.get("/s/n")!;
+    expect(s.data.members!.map((member) => member.spec.id)).toEqual(["/s/m", "/s/n"]);
+    expect(s.data.members![0]!.box).toEqual({ x: m.x - FRAME_BORDER, y: m.y - FRAME_BORDER, width: 100, height: 40 });
+    expect(s.data.links).toEqual([
+      { id: "/s/m->/s/n", source: "/s/m", target: "/s/n", x1: m.x + 100 - FRAME_BORDER, y1: m.y + HANDLE_Y - FRAME_BORDER, x2: n.x - FRAME_BORDER, y2: n.y + HANDLE_Y - FRAME_BORDER },
+    ]);
+  });
+
+  it("keeps the links between React Flow nodes as custom edges", () => {
+    expect(edges.map((e) => [e.source, e.target, e.type, e.data?.target])).toEqual([
       ["/a", "/p", "pipelineEdge", "/p"],
-      ["/p", "/b", "pipelineEdge", "/b"],
+      ["/p", "/s", "pipelineEdge", "/s"],
+      ["/s", "/b", "pipelineEdge", "/b"],
     ]);
   });
 });

@@ -3,17 +3,36 @@ import type { Edge, Node, NodeHandle } from "@xyflow/react";
 import type { GraphNodeSpec, GraphSpec } from "./build-graph";
 import type { GraphLayout, NodeBox } from "./graph-layout";
 
+/** A child drawn inside a cluster, at its box relative to the cluster's content (inside the frame's border). */
+export interface ClusterMember {
+  spec: GraphNodeSpec;
+  box: NodeBox;
+}
+
+/** A Serial link between two children of a cluster, in the same coordinates as its members. */
+export interface ClusterLink {
+  id: string;
+  source: string;
+  target: string;
+  x1: number;
+  y1: number;
+  x2: number;
+  y2: number;
+}
+
 /**
  * React Flow's nodes and edges are made once per layout and carry no state: live states reach the
  * custom nodes and edges through the LiveStore, so a state change never updates React Flow's store.
  */
-export type PipelineNodeData = { spec: GraphNodeSpec };
-export type PipelineFlowNode = Node<PipelineNodeData, "pipelineNode" | "pipelineGroup">;
+export type PipelineNodeData = { spec: GraphNodeSpec; members?: ClusterMember[]; links?: ClusterLink[] };
+export type PipelineFlowNode = Node<PipelineNodeData, "pipelineNode" | "pipelineGroup" | "pipelineCluster">;
 export type PipelineEdgeData = { target: string };
 export type PipelineFlowEdge = Edge<PipelineEdgeData, "pipelineEdge">;
 
 /** Edges leave and enter level with a leaf's middle and a group's header, so a Serial row's edges run straight. */
 export const HANDLE_Y = 20;
+/** The width of a group frame's border: its children are placed inside it. */
+export const FRAME_BORDER = 2;
 
 /**
  * Every node's size and edge anchors are known from the layout, so React Flow is told them rather
@@ -26,12 +45,48 @@ function anchors(width: number): NodeHandle[] {
   ];
 }
 
-export function toFlowNodes(spec: GraphSpec, layout: GraphLayout): PipelineFlowNode[] {
-  return spec.nodes.map((node) => {
-    const box = layout.get(node.id) ?? { x: 0, y: 0, width: 0, height: 0 };
-    return {
+/** Expanded groups whose children are all cards (no expanded group among them). */
+export function clusterPaths(spec: GraphSpec): Set<string> {
+  const hasGroupChild = new Set<string>();
+  const groups = new Set<string>();
+  for (const node of spec.nodes) {
+    if (node.kind === "group") groups.add(node.id);
+    if (node.kind === "group" && node.parentId !== undefined) hasGroupChild.add(node.parentId);
+  }
+  for (const path of hasGroupChild) groups.delete(path);
+  return groups;
+}
+
+export interface FlowElements {
+  nodes: PipelineFlowNode[];
+  edges: PipelineFlowEdge[];
+}
+
+/**
+ * React Flow nodes for a laid-out graph: a group whose children are all cards becomes one
+ * "cluster" node that draws them (and the links between them) itself; other groups and cards are
+ * React Flow nodes of their own.
+ */
+export function toFlowElements(spec: GraphSpec, layout: GraphLayout): FlowElements {
+  const clusters = clusterPaths(spec);
+  const boxOf = (id: string): NodeBox => layout.get(id) ?? { x: 0, y: 0, width: 0, height: 0 };
+  const clusterNodes = new Map<string, PipelineFlowNode>();
+  const nodes: PipelineFlowNode[] = [];
+
+  for (const node of spec.nodes) {
+    if (node.parentId !== undefined && clusters.has(node.parentId)) {
+      const box = boxOf(node.id);
+      clusterNodes.get(node.parentId)!.data.members!.push({
+        spec: node,
+        box: { x: box.x - FRAME_BORDER, y: box.y - FRAME_BORDER, width: box.width, height: box.height },
+      });
+      continue;
+    }
+    const box = boxOf(node.id);
+    const cluster = clusters.has(node.id);
+    const flowNode: PipelineFlowNode = {
       id: node.id,
-      type: node.kind === "group" ? "pipelineGroup" : "pipelineNode",
+      type: cluster ? "pipelineCluster" : node.kind === "group" ? "pipelineGroup" : "pipelineNode",
       position: { x: box.x, y: box.y },
       width: box.width,
       height: box.height,
@@ -41,22 +96,40 @@ export function toFlowNodes(spec: GraphSpec, layout: GraphLayout): PipelineFlowN
       draggable: false,
       connectable: false,
       selectable: false,
-      data: { spec: node },
+      data: cluster ? { spec: node, members: [], links: [] } : { spec: node },
     };
-  });
-}
+    if (cluster) clusterNodes.set(node.id, flowNode);
+    nodes.push(flowNode);
+  }
 
-/** Edges of the Serial chains. */
-export function toFlowEdges(spec: GraphSpec): PipelineFlowEdge[] {
-  return spec.edges.map((edge) => ({
-    id: edge.id,
-    source: edge.source,
-    target: edge.target,
-    type: "pipelineEdge",
-    focusable: false,
-    selectable: false,
-    data: { target: edge.target },
-  }));
+  const edges: PipelineFlowEdge[] = [];
+  for (const edge of spec.edges) {
+    const cluster = clusterNodes.get(edge.parentId);
+    if (cluster) {
+      const source = boxOf(edge.source);
+      const target = boxOf(edge.target);
+      cluster.data.links!.push({
+        id: edge.id,
+        source: edge.source,
+        target: edge.target,
+        x1: source.x + source.width - FRAME_BORDER,
+        y1: source.y + HANDLE_Y - FRAME_BORDER,
+        x2: target.x - FRAME_BORDER,
+        y2: target.y + HANDLE_Y - FRAME_BORDER,
+      });
+      continue;
+    }
+    edges.push({
+      id: edge.id,
+      source: edge.source,
+      target: edge.target,
+      type: "pipelineEdge",
+      focusable: false,
+      selectable: false,
+      data: { target: edge.target },
+    });
+  }
+  return { nodes, edges };
 }
 
 /** A node's box in graph coordinates (layout boxes are relative to their parent group). */
