@@ -39,6 +39,7 @@ export interface StoredDelivery {
   body: Buffer | null;
   contentType: string | null;
   source: DeliverySource;
+  redeliveryOf: number | null;
 }
 
 interface DeliveryRow {
@@ -155,8 +156,17 @@ export class DeliveryLog {
 
   /** The signed body of a delivery, for redelivery. */
   stored(id: number): StoredDelivery | null {
-    const row = this.db.prepare(`SELECT id, repository_id, event, guid, body, content_type, source FROM deliveries WHERE id = ?`).get(id) as
-      | { id: number; repository_id: number | null; event: string; guid: string | null; body: Buffer | null; content_type: string | null; source: DeliverySource }
+    const row = this.db.prepare(`SELECT id, repository_id, event, guid, body, content_type, source, redelivery_of FROM deliveries WHERE id = ?`).get(id) as
+      | {
+          id: number;
+          repository_id: number | null;
+          event: string;
+          guid: string | null;
+          body: Buffer | null;
+          content_type: string | null;
+          source: DeliverySource;
+          redelivery_of: number | null;
+        }
       | undefined;
     if (!row) return null;
     return {
@@ -167,6 +177,7 @@ export class DeliveryLog {
       body: row.body ? zlib.gunzipSync(row.body) : null,
       contentType: row.content_type,
       source: row.source,
+      redeliveryOf: row.redelivery_of,
     };
   }
 

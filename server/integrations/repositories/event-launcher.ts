@@ -25,7 +25,7 @@ export interface EventOutcome {
 }
 
 /** Called for each pipeline launched, with the commit it runs (commit statuses). */
-export type OnLaunched = (pipeline: LaunchedRef, event: RepoEvent, sha: string) => void;
+export type OnLaunched = (pipeline: LaunchedRef, event: RepoEvent, sha: string, site: LaunchSite) => void;
 
 const CFG_CACHE_SIZE = 256;
 
@@ -133,13 +133,14 @@ export class EventLauncher {
       if (error instanceof LaunchError || error instanceof CfgError) return { result: "error", reason: `${event.event}: ${error.message}`, pipelines: [] };
       throw error;
     }
-    for (const pipeline of result.launched) this.onLaunched(pipeline, event, result.plan.sha);
+    for (const pipeline of result.launched) this.onLaunched(pipeline, event, result.plan.sha, site);
     const reason = result.skipped.length ? result.skipped.map((why) => `${event.event}: ${why}`).join("; ") : null;
     if (result.launched.length === 0) return { result: "ignored", reason, pipelines: [] };
     return { result: "launched", reason, pipelines: result.launched };
   }
 
-  private async cfgAt(repoDir: string, sha: string): Promise<string | null> {
+  /** `.conducto.cfg` at a commit of a repository, or null when there is none. */
+  async cfgAt(repoDir: string, sha: string): Promise<string | null> {
     const key = `${repoDir}\0${sha}`;
     if (this.cfgTexts.has(key)) return this.cfgTexts.get(key) ?? null;
     const text = await gitRun(["cat-file", "blob", `${sha}:.conducto.cfg`], { cwd: repoDir }, null).catch(() => null);

@@ -1,0 +1,451 @@
+import crypto from "node:crypto";
+import fs from "node:fs";
+import path from "node:path";
+import type {
+  DeliveryResult,
+  DeliverySource,
+  LocalGitNotification,
+  RepositoryCreate,
+  RepositoryUpdate,
+  RepositoryView,
+  WebhookAnswer,
+} from "../../../shared/api/repositories";
+import { CfgError, parseCfg, parseCronSchedule } from "../../cfg";
+import type { Config } from "../../config";
+import type { Engine } from "../../engine";
+import type { Db } from "../../store/database";
+import type { CfgLauncher } from "../cfg-launcher";
+import { CronScheduler, type CronHost, type CronSection } from "../cron/cron-scheduler";
+import { CommitStatusReporter, type StatusReporterOptions } from "../github/commit-statuses";
+import { actionOf, mapGithubEvent } from "../github/github-events";
+import { HookTokens } from "../local-git/hook-tokens";
+import { DeliveryLog, type LaunchedRef, type NewDelivery } from "./delivery-log";
+import { EventLauncher, type EventOutcome, type LaunchSite } from "./event-launcher";
+import { eventsOfRefUpdate, type RepoEvent } from "./repo-event";
+import { RepositoryMirrors, gitRun, readRefs, type MirrorSource, type RefSnapshot } from "./repository-mirror";
+import { RepositoryStore, type RepositoryRecord } from "./repository-store";
+import { SecretBox } from "./secret-box";
+
+export { DuplicateRepository } from "./repository-store";
+export type { RepositoryRecord } from "./repository-store";
+
+const PRUNE_EVERY_MS = 3_600_000;
+/** How old a mirror may be for reading cron schedules (a push to the default branch refreshes it sooner). */
+const CRON_CFG_MAX_AGE_MS = 3_600_000;
+/** A local hook waits this long for its launch, to print the pipeline's link. */
+const LOCAL_HOOK_WAIT_MS = 1_500;
+
+export interface IntegrationOptions {
+  statuses?: StatusReporterOptions;
+}
+
+/** An answer to a delivery: the HTTP status and the body. */
+export interface DeliveryAnswer {
+  status: number;
+  answer: WebhookAnswer;
+}
+
+/**
+ * Repository integrations (issue 5): repositories as data, the deliveries log, the mirrors,
+ * GitHub deliveries and local hook notifications turned into launches, commit statuses and the
+ * cron scheduler. The HTTP routers are thin: they authenticate and parse, this does the rest.
+ */
+export class RepositoryIntegrations {
+  readonly repositories: RepositoryStore;
+  readonly deliveries: DeliveryLog;
+  readonly mirrors: RepositoryMirrors;
+  readonly statuses: CommitStatusReporter;
+  readonly hookTokens: HookTokens;
+  readonly cron: CronScheduler;
+  private readonly events: EventLauncher;
+  /** Per repository, deliveries are processed one after another, in the order they arrived. */
+  private readonly queues = new Map<string, Promise<void>>();
+  private readonly background = new Set<Promise<unknown>>();
+  private pruneTimer: NodeJS.Timeout | null = null;
+  private closed = false;
+  /** close() returned: the database is about to close, nothing more is written. */
+  private finalized = false;
+  private readonly cronWarned = new Set<string>();
+
+  constructor(
+    private readonly config: Config,
+    db: Db,
+    engine: Engine,
+    launcher: CfgLauncher,
+    options: IntegrationOptions = {},
+  ) {
+    this.repositories = new RepositoryStore(db, SecretBox.open(config.dataDir, config.secretKey));
+    this.deliveries = new DeliveryLog(db, config.publicUrl);
+    this.mirrors = new RepositoryMirrors(path.join(config.dataDir, "mirrors"));
+    this.statuses = new CommitStatusReporter(db, this.repositories, engine, config.publicUrl, options.statuses);
+    this.hookTokens = new HookTokens(db);
+    this.events = new EventLauncher(launcher, (pipeline, event, sha, site) => this.onLaunched(pipeline, event, sha, site));
+    this.cron = new CronScheduler(this.cronHost());
+  }
+
+  /** The current site for webhook senders' links and the settings page. */
+  get webhookUrl(): string {
+    return `${this.config.publicUrl}/api/webhooks/github`;
+  }
+
+  start(): void {
+    this.deliveries.markInterrupted();
+    this.deliveries.prune();
+    this.pruneTimer = setInterval(() => this.deliveries.prune(), PRUNE_EVERY_MS);
+    this.pruneTimer.unref();
+    this.statuses.start();
+    this.cron.start();
+  }
+
+  /** Stops the scheduler and waits for deliveries being processed (briefly), then for statuses being sent. */
+  async close(): Promise<void> {
+    this.closed = true;
+    if (this.pruneTimer) clearInterval(this.pruneTimer);
+    await this.cron.stop();
+    await Promise.race([Promise.allSettled([...this.background]), new Promise((resolve) => setTimeout(resolve, 5_000).unref())]);
+    await this.statuses.close();
+    this.finalized = true;
+  }
+
+  /** Resolves once every delivery accepted so far has been processed (tests, the bench). */
+  async idle(): Promise<void> {
+    while (this.background.size > 0) await Promise.allSettled([...this.background]);
+  }
+
+  // ── Repositories ──────────────────────────────────────────────────────────────────────────
+
+  view(record: RepositoryRecord): RepositoryView {
+    return {
+      id: record.id,
+      name: record.name,
+      cloneUrl: record.cloneUrl,
+      defaultBranch: record.defaultBranch,
+      events: record.events,
+      apiBaseUrl: record.apiBaseUrl,
+      hasToken: record.hasToken,
+      statuses: record.hasToken ? "enabled" : "disabled: no token",
+      webhookUrl: this.webhookUrl,
+      createdAt: record.createdAt,
+      updatedAt: record.updatedAt,
+      secretRotatedAt: record.secretRotatedAt,
+      mirror: this.mirrors.status(record.id),
+    };
+  }
+
+  createRepository(input: RepositoryCreate): { record: RepositoryRecord; webhookSecret: string } {
+    return this.repositories.create(input);
+  }
+
+  updateRepository(id: number, patch: RepositoryUpdate): RepositoryRecord | null {
+    return this.repositories.update(id, patch);
+  }
+
+  deleteRepository(id: number): boolean {
+    const deleted = this.repositories.delete(id);
+    if (deleted) this.mirrors.remove(id);
+    return deleted;
+  }
+
+  private source(record: RepositoryRecord): MirrorSource {
+    return { id: record.id, cloneUrl: record.cloneUrl, token: record.hasToken ? this.repositories.accessToken(record.id) : null };
+  }
+
+  // ── Deliveries ────────────────────────────────────────────────────────────────────────────
+
+  /** Logs a delivery refused before processing. */
+  reject(entry: Omit<NewDelivery, "result">): number {
+    return this.deliveries.record({ ...entry, result: "rejected" }).id;
+  }
+
+  /**
+   * A signed GitHub delivery for `repository`: answered at once (ping, an event that launches
+   * nothing, a delivery id seen before), else logged as accepted and processed in the background.
+   */
+  acceptGithub(input: {
+    repository: RepositoryRecord;
+    event: string;
+    guid: string | null;
+    payload: unknown;
+    body: Buffer;
+    contentType: string | null;
+    source: Extract<DeliverySource, "github" | "test" | "redelivery">;
+    redeliveryOf?: number;
+  }): DeliveryAnswer {
+    const { repository, event } = input;
+    const plan = mapGithubEvent(event, input.payload);
+    const common = {
+      repositoryId: repository.id,
+      repository: repository.name,
+      source: input.source,
+      event,
+      action: actionOf(input.payload),
+      guid: input.guid,
+      redeliveryOf: input.redeliveryOf ?? null,
+    };
+    const answered = (result: DeliveryResult, reason: string): DeliveryAnswer => {
+      const id = this.deliveries.record({ ...common, status: 200, result, reason }).id;
+      return { status: 200, answer: { delivery: id, result, reason } };
+    };
+    if (plan.kind === "ping") return answered("ignored", `ping: the webhook reaches Baton${plan.zen ? ` (${plan.zen})` : ""}`);
+    if (plan.kind === "ignore") return answered("ignored", plan.reason);
+    const events = plan.events.filter((e) => repository.events.includes(e.event));
+    if (events.length === 0) {
+      return answered("ignored", `${plan.events.map((e) => e.event).join(", ")} ${plan.events.length === 1 ? "is" : "are"} not enabled for ${repository.name}`);
+    }
+    const claimKey = input.source === "redelivery" || input.guid === null ? null : `github:${repository.id}:${input.guid}`;
+    const { id, duplicateOf } = this.deliveries.record({
+      ...common,
+      claimKey,
+      status: 202,
+      result: "accepted",
+      body: input.body,
+      contentType: input.contentType,
+    });
+    if (duplicateOf !== null) {
+      return { status: 200, answer: { delivery: id, result: "ignored", reason: `delivery ${input.guid} was received before (delivery #${duplicateOf}): a redelivery launches nothing` } };
+    }
+    this.process(`repository:${repository.id}`, id, async () => {
+      const current = this.repositories.get(repository.id);
+      if (!current) return { result: "ignored", reason: `${repository.name} was deleted`, pipelines: [] };
+      const refs = await this.mirrors.sync(this.source(current), (snapshot) => events.every((e) => alreadyFetched(snapshot, e, current.defaultBranch)));
+      return this.events.run(this.mirrorSite(current, refs), events);
+    });
+    return { status: 202, answer: { delivery: id, result: "accepted" } };
+  }
+
+  /** Processes a stored delivery again, as a new delivery (its original id launches nothing twice otherwise). */
+  redeliver(deliveryId: number): DeliveryAnswer | { error: string; status: number } {
+    const stored = this.deliveries.stored(deliveryId);
+    if (!stored) return { status: 404, error: `no delivery ${deliveryId}` };
+    if (!stored.body || stored.repositoryId === null) return { status: 409, error: `delivery ${deliveryId} cannot be redelivered: its body is not kept (it was not signed) or its repository is gone` };
+    if (stored.source === "local-git" || stored.source === "cron") return { status: 409, error: `a ${stored.source} delivery cannot be redelivered` };
+    const repository = this.repositories.get(stored.repositoryId);
+    if (!repository) return { status: 409, error: `the repository of delivery ${deliveryId} was deleted` };
+    let payload: unknown;
+    try {
+      payload = parsePayload(stored.body, stored.contentType);
+    } catch (error) {
+      return { status: 409, error: (error as Error).message };
+    }
+    const original = stored.redeliveryOf ?? stored.id;
+    const guid = `${stored.guid ?? `delivery-${original}`}#redelivery-${this.deliveries.redeliveryCount(original) + 1}`;
+    return this.acceptGithub({ repository, event: stored.event, guid, payload, body: stored.body, contentType: stored.contentType, source: "redelivery", redeliveryOf: original });
+  }
+
+  // ── Local git hooks ───────────────────────────────────────────────────────────────────────
+
+  /** A hook's report of a ref update in a repository on this machine. */
+  async notifyLocalGit(notification: LocalGitNotification, who: string, user: string | undefined): Promise<DeliveryAnswer> {
+    const repoPath = fs.realpathSync(notification.repo);
+    const registered = this.registeredAt(repoPath);
+    const name = registered?.name ?? path.basename(repoPath).replace(/\.git$/, "");
+    const guid = crypto.createHash("sha256").update([repoPath, notification.ref, notification.before, notification.after].join("\0")).digest("hex").slice(0, 32);
+    const pusher = user || who;
+    const all = eventsOfRefUpdate(notification, { user: pusher, trigger: `local-git:${notification.ref.replace(/^refs\/(heads|tags)\//, "")} by ${pusher}` });
+    const events = registered ? all.filter((e) => registered.events.includes(e.event)) : all;
+    const common = { repositoryId: registered?.id ?? null, repository: name, source: "local-git" as const, event: "push", action: null, guid };
+    if (events.length === 0) {
+      const reason = all.length === 0 ? `${notification.ref} is neither a branch nor a tag` : `${all.map((e) => e.event).join(", ")} not enabled for ${name}`;
+      const id = this.deliveries.record({ ...common, status: 200, result: "ignored", reason }).id;
+      return { status: 200, answer: { delivery: id, result: "ignored", reason } };
+    }
+    const { id, duplicateOf } = this.deliveries.record({ ...common, claimKey: `local-git:${guid}`, status: 202, result: "accepted" });
+    if (duplicateOf !== null) {
+      const reason = `this ref update was reported before (delivery #${duplicateOf})`;
+      return { status: 200, answer: { delivery: id, result: "ignored", reason } };
+    }
+    const done = this.process(`path:${repoPath}`, id, async () => {
+      const refs = await readRefs(repoPath);
+      const defaultBranch = registered?.defaultBranch ?? (await localDefaultBranch(repoPath, refs));
+      return this.events.run({ repositoryId: registered?.id ?? null, name, repoDir: repoPath, defaultBranch, refs }, events);
+    });
+    const outcome = await Promise.race([done, new Promise<null>((resolve) => setTimeout(() => resolve(null), LOCAL_HOOK_WAIT_MS).unref())]);
+    if (!outcome || outcome.later) return { status: 202, answer: { delivery: id, result: "accepted" } };
+    return { status: 200, answer: { delivery: id, result: outcome.result, ...(outcome.reason ? { reason: outcome.reason } : {}), pipelines: this.links(outcome.pipelines) } };
+  }
+
+  /** The registered repository whose clone URL is this path, if any. */
+  private registeredAt(repoPath: string): RepositoryRecord | null {
+    for (const record of this.repositories.list()) {
+      const local = record.cloneUrl.startsWith("file://") ? record.cloneUrl.slice("file://".length) : record.cloneUrl;
+      if (!local.startsWith("/")) continue;
+      try {
+        if (fs.realpathSync(local) === repoPath) return record;
+      } catch {
+        // Not there.
+      }
+    }
+    return null;
+  }
+
+  // ── Cron ──────────────────────────────────────────────────────────────────────────────────
+
+  private cronHost(): CronHost {
+    return {
+      cronRepositories: () => this.repositories.list().filter((r) => r.events.includes("cron")),
+      cronSections: (id) => this.cronSections(id),
+      launchCron: async (id, section, at) => {
+        await this.launchCron(id, section, at);
+      },
+    };
+  }
+
+  private async cronSections(repositoryId: number): Promise<CronSection[]> {
+    const record = this.repositories.get(repositoryId);
+    if (!record) return [];
+    const fetchedAt = this.mirrors.status(record.id).fetchedAt;
+    const refs = await this.mirrors.sync(this.source(record), () => fetchedAt !== null && Date.now() - fetchedAt < CRON_CFG_MAX_AGE_MS);
+    const head = refs.get(`refs/heads/${record.defaultBranch}`);
+    if (!head) return [];
+    const text = await this.events.cfgAt(this.mirrors.dirOf(record.id), head);
+    if (text === null) return [];
+    try {
+      const cfg = parseCfg(text, `.conducto.cfg on ${record.defaultBranch}`);
+      return cfg.sections.filter((s) => s.event === "cron" && s.schedule !== null).map((s) => ({ name: s.name, schedule: parseCronSchedule(s.schedule!) }));
+    } catch (error) {
+      if (!(error instanceof CfgError)) throw error;
+      const key = `${record.id}\0${head}`;
+      if (!this.cronWarned.has(key)) {
+        this.cronWarned.add(key);
+        console.warn(`baton: cron: ${record.name}: ${error.message}`);
+      }
+      return [];
+    }
+  }
+
+  /** Launches a cron section on the default branch's head, logged as a delivery; at most once per minute. */
+  async launchCron(repositoryId: number, section: string, at: Date): Promise<EventOutcome | null> {
+    const record = this.repositories.get(repositoryId);
+    if (!record) return null;
+    const minute = at.toISOString().slice(0, 16);
+    const { id, duplicateOf } = this.deliveries.record({
+      repositoryId,
+      repository: record.name,
+      source: "cron",
+      event: "cron",
+      action: section,
+      guid: `${section}@${minute}Z`,
+      claimKey: `cron:${repositoryId}:${section}:${minute}`,
+      status: 0,
+      result: "accepted",
+    });
+    if (duplicateOf !== null) return null;
+    const event: RepoEvent = {
+      event: "cron",
+      commit: { kind: "default-branch" },
+      fallBackToDefaultBranch: false,
+      variables: { branch: record.defaultBranch, user: "cron" },
+      trigger: `cron:[${section}] at ${minute}Z`,
+      reportStatus: true,
+    };
+    return this.process(`repository:${record.id}`, id, async () => {
+      const refs = await this.mirrors.sync(this.source(record));
+      return this.events.run(this.mirrorSite(record, refs), [event], section);
+    });
+  }
+
+  // ── Processing ────────────────────────────────────────────────────────────────────────────
+
+  private mirrorSite(record: RepositoryRecord, refs: RefSnapshot): LaunchSite {
+    return { repositoryId: record.id, name: record.name, repoDir: this.mirrors.dirOf(record.id), defaultBranch: record.defaultBranch, refs };
+  }
+
+  /**
+   * Runs `work` for delivery `id` after the deliveries queued before it for the same key, and
+   * records its outcome. A launch that waits (duplicate = DEFER) lets the queue go on and
+   * records its outcome when it launches.
+   */
+  private process(key: string, id: number, work: () => Promise<EventOutcome>): Promise<EventOutcome> {
+    const previous = this.queues.get(key) ?? Promise.resolve();
+    const outcome = previous.then(async () => {
+      if (this.closed) return { result: "error", reason: "the server stopped before processing it; redeliver to run it", pipelines: [] } satisfies EventOutcome;
+      return work();
+    });
+    const recorded = outcome.then(
+      (result) => {
+        this.finish(id, result);
+        if (result.later) {
+          const later = result.later.then(
+            (final) => this.finish(id, final),
+            (error: Error) => this.finish(id, { result: "error", reason: error.message, pipelines: [] }),
+          );
+          this.track(later);
+        }
+      },
+      (error: Error) => this.finish(id, { result: "error", reason: error.message, pipelines: [] }),
+    );
+    const tail = recorded.then(() => undefined);
+    this.queues.set(key, tail);
+    this.track(tail);
+    void tail.then(() => {
+      if (this.queues.get(key) === tail) this.queues.delete(key);
+    });
+    return outcome;
+  }
+
+  private track(promise: Promise<unknown>): void {
+    this.background.add(promise);
+    void promise.finally(() => this.background.delete(promise));
+  }
+
+  private finish(id: number, outcome: EventOutcome): void {
+    if (this.finalized) return;
+    try {
+      this.deliveries.finish(id, outcome.result, outcome.reason, outcome.pipelines);
+    } catch (error) {
+      console.warn(`baton: delivery ${id}: could not record its outcome: ${(error as Error).message}`);
+    }
+  }
+
+  /** Commit statuses for what was launched, when the repository has a token. */
+  private onLaunched(pipeline: LaunchedRef, event: RepoEvent, sha: string, site: LaunchSite): void {
+    if (site.repositoryId === null || !event.reportStatus) return;
+    if (!this.repositories.get(site.repositoryId)?.hasToken) return;
+    this.statuses.track(pipeline.id, { repositoryId: site.repositoryId, sha, context: `baton/${pipeline.section}` });
+  }
+
+  private links(pipelines: LaunchedRef[]): WebhookAnswer["pipelines"] {
+    return pipelines.map((p) => ({ ...p, url: `${this.config.publicUrl}/pipelines/${p.id}` }));
+  }
+}
+
+/** GitHub sends JSON, or `payload=<JSON>` form-encoded when the webhook's content type says so. */
+export function parsePayload(body: Buffer, contentType: string | null): unknown {
+  let text = body.toString("utf8");
+  if (contentType?.toLowerCase().startsWith("application/x-www-form-urlencoded")) {
+    const payload = new URLSearchParams(text).get("payload");
+    if (payload === null) throw new Error("malformed body: a form-encoded delivery without a payload field");
+    text = payload;
+  }
+  try {
+    return JSON.parse(text) as unknown;
+  } catch (error) {
+    throw new Error(`malformed JSON: ${(error as Error).message}`);
+  }
+}
+
+/** Whether the last fetch already holds what `event` needs: its commit as the tip of its branch. */
+function alreadyFetched(refs: RefSnapshot, event: RepoEvent, defaultBranch: string): boolean {
+  if (!refs.has(`refs/heads/${defaultBranch}`)) return false;
+  if (event.commit.kind !== "sha") return false;
+  if (event.commit.ref !== null) return refs.get(event.commit.ref) === event.commit.sha;
+  for (const tip of refs.values()) if (tip === event.commit.sha) return true;
+  return false;
+}
+
+/**
+ * A local repository's default branch: a bare repository's HEAD; for a work tree, what
+ * `origin/HEAD` names, else `main` or `master` when it exists, else the branch checked out.
+ */
+async function localDefaultBranch(repoPath: string, refs: RefSnapshot): Promise<string> {
+  const symbolic = async (ref: string) => (await gitRun(["symbolic-ref", "--quiet", ref], { cwd: repoPath }, null).catch(() => "")).trim();
+  const bare = (await gitRun(["rev-parse", "--is-bare-repository"], { cwd: repoPath }, null).catch(() => "")).trim() === "true";
+  const head = await symbolic("HEAD");
+  if (bare && head.startsWith("refs/heads/")) return head.slice("refs/heads/".length);
+  const origin = await symbolic("refs/remotes/origin/HEAD");
+  const fromOrigin = origin.startsWith("refs/remotes/origin/") ? origin.slice("refs/remotes/origin/".length) : "";
+  for (const candidate of [fromOrigin, "main", "master"]) {
+    if (candidate && refs.has(`refs/heads/${candidate}`)) return candidate;
+  }
+  return head.startsWith("refs/heads/") ? head.slice("refs/heads/".length) : "main";
+}
