@@ -3,6 +3,8 @@ import { fileURLToPath } from "node:url";
 import { sdkNodeOptions } from "../shared/sdk/generate-env";
 import type { Config } from "./config";
 import { Engine } from "./engine";
+import { CfgLauncher } from "./integrations/cfg-launcher";
+import { RepositoryIntegrations } from "./integrations/repositories";
 import { selectExecutor } from "./executors/select-executor";
 import { openDatabase, type Db } from "./store/database";
 import { PipelineStore } from "./store/pipeline-store";
@@ -15,6 +17,10 @@ export interface Baton {
   db: Db;
   store: PipelineStore;
   engine: Engine;
+  /** The one launcher of cfg sections: its duplicate policies see every source of launches. */
+  launcher: CfgLauncher;
+  /** Repositories, webhooks, local hooks, commit statuses and cron (server/integrations). */
+  integrations: RepositoryIntegrations;
   executorReason: string;
   close(): Promise<void>;
 }
@@ -43,6 +49,10 @@ export async function createBaton(config: Config, options: { recover?: boolean }
     const removed = await cleanup(engine.runningWork()).catch(() => 0);
     if (removed > 0) engine.emit("notice", `removed ${removed} container(s) no live attempt needed`);
   }
+  const launcher = new CfgLauncher(engine);
+  const integrations = new RepositoryIntegrations(config, db, engine, launcher);
+  // A command-line run (recover: false) may share a server's data dir: it leaves the server's deliveries and schedules alone.
+  if (options.recover !== false) integrations.start();
   const sweeper = setInterval(() => void engine.sweep({ keepWorkspaceMs: 24 * 3_600_000, keepInMemoryMs: 10 * 60_000 }), 5 * 60_000);
   sweeper.unref();
   return {
@@ -50,9 +60,12 @@ export async function createBaton(config: Config, options: { recover?: boolean }
     db,
     store,
     engine,
+    launcher,
+    integrations,
     executorReason: reason,
     async close() {
       clearInterval(sweeper);
+      await integrations.close();
       await engine.close();
       db.close();
     },

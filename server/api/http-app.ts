@@ -6,7 +6,10 @@ import helmet from "helmet";
 import { SessionRequest } from "../../shared/api/api-contract";
 import type { Baton } from "../create-baton";
 import { INSTALL_ROOT } from "../create-baton";
-import { CfgLauncher } from "../integrations/cfg-launcher";
+import type { CfgLauncher } from "../integrations/cfg-launcher";
+import { githubWebhookRouter } from "../integrations/github/webhook-router";
+import { localGitRouter } from "../integrations/local-git/local-git-router";
+import { deliveriesRouter, repositoriesRouter } from "../integrations/repositories/repositories-router";
 import { attachSocketServer } from "../realtime/socket-server";
 import { HttpError, errorHandler, notFound, parseWith } from "./api-errors";
 import { Auth, sessionCookie } from "./auth";
@@ -25,7 +28,7 @@ export interface HttpApp {
 export function createHttpApp(baton: Baton): HttpApp {
   const app = express();
   const auth = new Auth(baton.db, baton.config.dataDir, baton.config.adminToken);
-  const launcher = new CfgLauncher(baton.engine);
+  const launcher = baton.launcher;
   app.disable("x-powered-by");
   app.set("trust proxy", "loopback");
   app.use(
@@ -37,6 +40,8 @@ export function createHttpApp(baton: Baton): HttpApp {
   );
 
   const api = express.Router();
+  // Before the JSON parser (the signature is over the raw body); authenticated by that signature.
+  api.use("/webhooks", githubWebhookRouter(baton.integrations));
   api.use(express.json({ limit: "16mb" }));
   api.get("/health", (_req, res) => {
     res.json({ ok: true });
@@ -47,6 +52,8 @@ export function createHttpApp(baton: Baton): HttpApp {
     res.setHeader("set-cookie", sessionCookie(session, req.secure));
     res.json({ user: principal });
   });
+  // Local git hooks authenticate with their own per-hook token (or the admin token).
+  api.use("/hooks", localGitRouter(baton.integrations, auth));
   api.use(auth.required());
   api.get("/session", (req, res) => {
     res.json({ user: req.principal });
@@ -58,6 +65,8 @@ export function createHttpApp(baton: Baton): HttpApp {
   });
   api.use("/pipelines", pipelinesRouter(baton.engine, launcher));
   api.use("/examples", examplesRouter(baton.config.dataDir, launcher));
+  api.use("/repositories", repositoriesRouter(baton.integrations));
+  api.use("/deliveries", deliveriesRouter(baton.integrations));
   api.use(notFound);
   api.use(errorHandler);
   app.use("/api", api);

@@ -193,6 +193,8 @@ export const LocalGitNotification = z
     before: GitSha,
     /** All zeros for a deleted ref. */
     after: GitSha,
+    /** Who made the change, as the hook sees it ($USER): the pipeline's `{user}`. */
+    user: z.string().max(200).optional(),
   })
   .strict();
 export type LocalGitNotification = z.infer<typeof LocalGitNotification>;

@@ -22,6 +22,8 @@ export async function signIn(page: Page, server: BatonServer): Promise<void> {
 
 export const test = base.extend<E2eFixtures, E2eWorkerFixtures>({
   baton: [
+    // Playwright reads a fixture's dependencies from this pattern; this one has none.
+    // eslint-disable-next-line no-empty-pattern
     async ({}, use) => {
       const server = await startServer({ env: { BATON_MAX_PARALLEL: "16", BATON_KILL_GRACE: "3s" } });
       await use(server);

@@ -47,11 +47,14 @@ describe("Docker pipelines survive the server", () => {
     const launched = await server.api<LaunchResult>("POST", "/api/pipelines", { kind: "pipeline", pipeline });
     const id = launched.body.pipelines[0]!.id;
     const first = server;
+    // Both containers are running once their first line is in the log.
     await waitFor(async () => {
-      const d = await detailOf(first, id);
-      return nodeAt(d, "/one").state === "running" && nodeAt(d, "/two").state === "running" && nodeAt(d, "/one").attempts[0]?.startedAt;
-    }, 20_000, "both containers to run");
-    await new Promise((resolve) => setTimeout(resolve, 1000));
+      for (const name of ["/one", "/two"]) {
+        const log = await first.api<LogPage>("GET", `/api/pipelines/${id}/logs?path=${name}`);
+        if (log.status !== 200 || !log.body.lines.some((l) => l.text === "begin")) return false;
+      }
+      return true;
+    }, 30_000, "both containers to run");
     await server.crash();
     expect(containersOf(id).length).toBe(2);
 

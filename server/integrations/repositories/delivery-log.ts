@@ -1,4 +1,5 @@
 import zlib from "node:zlib";
+import type { Statement } from "better-sqlite3";
 import type { DeliveriesQuery, DeliveryResult, DeliverySource, DeliveryView } from "../../../shared/api/repositories";
 import type { Db } from "../../store/database";
 
@@ -69,8 +70,8 @@ const VIEW_COLUMNS = `id, repository_id, repository_name, source, event, action,
  * `INSERT OR IGNORE` against a unique index, so concurrent copies of a delivery cannot both win.
  */
 export class DeliveryLog {
-  private readonly insert: ReturnType<Db["prepare"]>;
-  private readonly finishStatement: ReturnType<Db["prepare"]>;
+  private readonly insert: Statement<[Record<string, unknown>]>;
+  private readonly finishStatement: Statement<unknown[]>;
 
   constructor(
     private readonly db: Db,

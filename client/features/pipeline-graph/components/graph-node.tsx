@@ -1,5 +1,6 @@
 import { memo } from "react";
 import type { NodeProps } from "@xyflow/react";
+import { clusterLinkPath } from "../utils/flow-elements";
 import type { ClusterLink, PipelineFlowNode } from "../utils/flow-elements";
 import { useNodeView } from "./graph-callbacks";
 import { GroupFrame, NodeCard } from "./node-cards";
@@ -16,9 +17,7 @@ export const GroupNode = memo(function GroupNode({ data }: NodeProps<PipelineFlo
 
 const ClusterEdge = memo(function ClusterEdge({ link }: { link: ClusterLink }) {
   const running = useNodeView(link.target).live.state === "running";
-  const { x1, y1, x2, y2 } = link;
-  const midX = (x1 + x2) / 2;
-  const d = y1 === y2 ? `M${x1},${y1} H${x2}` : `M${x1},${y1} H${midX} V${y2} H${x2}`;
+  const d = clusterLinkPath(link);
   return (
     <path
       d={d}

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { exec, makeDetail, parallel, serial } from "../../../lib/pipeline/pipeline-fixtures";
 import { buildGraph } from "./build-graph";
-import { FRAME_BORDER, HANDLE_Y, absoluteBox, clusterPaths, toFlowElements } from "./flow-elements";
+import { FRAME_BORDER, HANDLE_Y, absoluteBox, clusterLinkPath, clusterPaths, toFlowElements } from "./flow-elements";
 import type { GraphLayout } from "./graph-layout";
 
 const root = makeDetail(serial("root", [exec("a"), parallel("p", [exec("x"), exec("y")]), serial("s", [exec("m"), exec("n")]), exec("b")])).root;
@@ -56,5 +56,12 @@ describe("absoluteBox", () => {
     const rootBox = layout.get("/")!;
     expect(absoluteBox(spec, layout, "/p/x")).toEqual({ x: own.x + p.x + rootBox.x, y: own.y + p.y + rootBox.y, width: 100, height: 40 });
     expect(absoluteBox(spec, layout, "/nope")).toBeNull();
+  });
+});
+
+describe("clusterLinkPath", () => {
+  it("draws a straight line along a row and steps down to the next row of a wrapped Serial", () => {
+    expect(clusterLinkPath({ x1: 100, y1: 20, x2: 136, y2: 20 })).toBe("M100,20 H136");
+    expect(clusterLinkPath({ x1: 900, y1: 20, x2: 10, y2: 90 })).toBe(`M900,20 h8 V${90 - HANDLE_Y - 15} H2 V90 H10`);
   });
 });

@@ -132,6 +132,17 @@ export function toFlowElements(spec: GraphSpec, layout: GraphLayout): FlowElemen
   return { nodes, edges };
 }
 
+/** A straight line along a row; a step down to the next row when a long Serial wraps. */
+export function clusterLinkPath({ x1, y1, x2, y2 }: Pick<ClusterLink, "x1" | "y1" | "x2" | "y2">): string {
+  if (y1 === y2) return `M${x1},${y1} H${x2}`;
+  if (x2 > x1) {
+    const midX = (x1 + x2) / 2;
+    return `M${x1},${y1} H${midX} V${y2} H${x2}`;
+  }
+  const between = y2 - HANDLE_Y - 15;
+  return `M${x1},${y1} h8 V${between} H${x2 - 8} V${y2} H${x2}`;
+}
+
 /** A node's box in graph coordinates (layout boxes are relative to their parent group). */
 export function absoluteBox(spec: GraphSpec, layout: GraphLayout, path: string): NodeBox | null {
   const parents = new Map<string, string | undefined>();

@@ -44,3 +44,17 @@ describe("layoutGraph", () => {
     expect(layout.size).toBe(spec.nodes.length);
   });
 });
+
+describe("layoutGraph with very many children", () => {
+  it("wraps a large Parallel into rows that keep tree order", async () => {
+    const root = makeDetail(serial("root", [parallel("fan", Array.from({ length: 100 }, (_, i) => exec(`t${i}`)))])).root;
+    const layout = await layoutGraph(buildGraph(root, new Set()), elk);
+    const fan = box(layout, "/fan");
+    expect(fan.width).toBeGreaterThan(LEAF_WIDTH * 3);
+    expect(fan.height).toBeLessThan(100 * LEAF_HEIGHT);
+    const first = box(layout, "/fan/t0");
+    const second = box(layout, "/fan/t1");
+    expect(second.y).toBe(first.y);
+    expect(second.x).toBeGreaterThan(first.x);
+  });
+});

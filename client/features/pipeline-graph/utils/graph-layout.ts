@@ -25,8 +25,11 @@ const padding = `[top=${GROUP_HEADER + GROUP_PADDING},left=${GROUP_PADDING},bott
 /**
  * ELK's box algorithm with a priority per child keeps the children in tree order and runs in
  * linear-ish time; the layered algorithm took seconds on a 2,000-node tree. An extreme aspect ratio
- * makes one row (Serial, left to right) or one column (Parallel, stacked).
+ * makes one row (Serial, left to right) or one column (Parallel, stacked). A group with very many
+ * children wraps them into a block instead (rows in tree order), which keeps a fan-out of 2,000
+ * tests as readable as it can be rather than a line 100,000 pixels long.
  */
+export const WRAP_ABOVE_CHILDREN = 24;
 const SERIAL_OPTIONS: LayoutOptions = {
   "elk.algorithm": "box",
   "elk.aspectRatio": "1000000",
@@ -39,6 +42,14 @@ const PARALLEL_OPTIONS: LayoutOptions = {
   "elk.padding": padding,
   "elk.spacing.nodeNode": "10",
 };
+const WRAPPED_SERIAL_OPTIONS: LayoutOptions = { ...SERIAL_OPTIONS, "elk.aspectRatio": "2.5", "elk.spacing.nodeNode": "30" };
+const WRAPPED_PARALLEL_OPTIONS: LayoutOptions = { ...PARALLEL_OPTIONS, "elk.aspectRatio": "1.6" };
+
+function groupOptions(type: GraphSpec["nodes"][number]["type"], children: number): LayoutOptions {
+  const wrap = children > WRAP_ABOVE_CHILDREN;
+  if (type === "parallel") return wrap ? WRAPPED_PARALLEL_OPTIONS : PARALLEL_OPTIONS;
+  return wrap ? WRAPPED_SERIAL_OPTIONS : SERIAL_OPTIONS;
+}
 
 /**
  * The ELK graph of a spec: groups are compound nodes laid out separately (SEPARATE_CHILDREN), so
@@ -46,11 +57,13 @@ const PARALLEL_OPTIONS: LayoutOptions = {
  */
 export function toElkGraph(spec: GraphSpec): ElkNode {
   const elkNodes = new Map<string, ElkNode>();
+  const childCount = new Map<string, number>();
+  for (const node of spec.nodes) if (node.parentId !== undefined) childCount.set(node.parentId, (childCount.get(node.parentId) ?? 0) + 1);
   const top: ElkNode = { id: "__graph", layoutOptions: { "elk.algorithm": "box", "elk.padding": "[top=0,left=0,bottom=0,right=0]" }, children: [] };
   for (const node of spec.nodes) {
     const elkNode: ElkNode =
       node.kind === "group"
-        ? { id: node.id, layoutOptions: node.type === "parallel" ? PARALLEL_OPTIONS : SERIAL_OPTIONS, children: [], edges: [] }
+        ? { id: node.id, layoutOptions: groupOptions(node.type, childCount.get(node.id) ?? 0), children: [], edges: [] }
         : { id: node.id, width: LEAF_WIDTH, height: LEAF_HEIGHT };
     elkNodes.set(node.id, elkNode);
     const parent = node.parentId === undefined ? top : elkNodes.get(node.parentId);
