@@ -95,7 +95,7 @@ export class LogWriter {
 
   private keepPartial(stream: OutputStream, bytes: Buffer, ts: number): void {
     let rest = bytes;
-    while (this.partialBytes[stream] + rest.length >= MAX_LINE_BYTES) {
+    while (this.partialBytes[stream] + rest.length > MAX_LINE_BYTES) {
       const take = MAX_LINE_BYTES - this.partialBytes[stream];
       this.partial[stream].push(rest.subarray(0, take));
       this.partialBytes[stream] += take;

@@ -46,4 +46,31 @@ describe("logs stay on disk, not in memory", () => {
     for await (const piece of harness.engine.logText(detail.id, "/long", 1).text) text += piece;
     expect(text).toBe(`${"y".repeat(300000)}\nafter\n`);
   });
+
+  it("survives hostile output: invalid UTF-8, an ANSI bomb and a single 100 MB line, with the heap bounded", async () => {
+    harness = engineHarness();
+    const detail = harness.launch(
+      serial("root", [
+        exec("bad-utf8", "printf 'before \\377\\376\\300 after\\n'"),
+        exec("ansi-bomb", "i=0; while [ $i -lt 20000 ]; do printf '\\033[1;31;42;5;7m'; i=$((i+1)); done; echo end"),
+        exec("one-line", "head -c 104857600 /dev/zero | tr '\\0' z; echo"),
+      ]),
+    );
+    let peakHeap = 0;
+    const sampler = setInterval(() => (peakHeap = Math.max(peakHeap, process.memoryUsage().heapUsed)), 20);
+    const final = await harness.engine.whenIdle(detail.id);
+    clearInterval(sampler);
+    expect(final.root.state).toBe("done");
+    const bad = harness.engine.readLog(detail.id, "/bad-utf8", 1, 0, 10);
+    expect(bad.lines[0]!.text).toBe("before \ufffd\ufffd\ufffd after");
+    const bomb = harness.engine.readLog(detail.id, "/ansi-bomb", 1, 0, 10);
+    expect(bomb.lines.at(-1)!.text.endsWith("end")).toBe(true);
+    const line = nodeAt(final, "/one-line").attempts[0]!;
+    expect(line.bytes).toBe(104857601);
+    expect(line.lineCount).toBe(1600);
+    expect(peakHeap).toBeLessThan(150 * 1024 * 1024);
+    let length = 0;
+    for await (const piece of harness.engine.logText(detail.id, "/one-line", 1).text) length += piece.length;
+    expect(length).toBe(104857601);
+  }, 120_000);
 });
