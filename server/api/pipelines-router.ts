@@ -69,7 +69,7 @@ export function pipelinesRouter(engine: Engine, launcher: CfgLauncher): Router {
 
   router.post("/:id/actions", (req, res) => {
     const action = parseWith(NodeAction, req.body, "action");
-    const result = engine.act(req.params.id, action, req.principal?.name ?? "unknown");
+    const result = engine.act(req.params.id, action, `user:${req.principal?.name ?? "unknown"}`);
     res.json({ ok: true, affected: result.affected });
   });
 

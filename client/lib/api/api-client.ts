@@ -46,7 +46,8 @@ export function errorFromResponse(status: number, statusText: string, body: unkn
   const parsed = ApiError.safeParse(body);
   if (parsed.success) {
     const { code, message, issues = [] } = parsed.data.error;
-    const text = issues.length > 0 ? `${message}: ${issues.join("; ")}` : message;
+    const unsaid = issues.filter((issue) => !message.includes(issue));
+    const text = unsaid.length > 0 ? `${message}: ${unsaid.join("; ")}` : message;
     return new ApiRequestError(text, status, code, issues);
   }
   return new ApiRequestError(`${status} ${statusText || "request failed"}`.trim(), status, "http_error");

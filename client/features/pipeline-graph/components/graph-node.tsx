@@ -1,22 +1,48 @@
 import { memo } from "react";
 import type { NodeProps } from "@xyflow/react";
-import { clusterLinkPath } from "../utils/flow-elements";
+import { HANDLE_Y, clusterLinkPath } from "../utils/flow-elements";
 import type { ClusterLink, PipelineFlowNode } from "../utils/flow-elements";
-import { useNodeView } from "./graph-callbacks";
+import { useNodeDisplay } from "./graph-context";
 import { GroupFrame, NodeCard } from "./node-cards";
+
+const ANCHOR_STYLE = { top: HANDLE_Y, opacity: 0, pointerEvents: "none" } as const;
+
+/**
+ * Edge anchors. React Flow finds handles by these classes and measures them (its resize observer
+ * re-reads them from the DOM); plain elements rather than <Handle> components spare it two store
+ * subscriptions per node. Nothing is connected by hand here.
+ */
+function Anchors() {
+  return (
+    <>
+      <div className="react-flow__handle react-flow__handle-left target" data-handlepos="left" style={ANCHOR_STYLE} aria-hidden="true" />
+      <div className="react-flow__handle react-flow__handle-right source" data-handlepos="right" style={ANCHOR_STYLE} aria-hidden="true" />
+    </>
+  );
+}
 
 /** A leaf (Exec) or a collapsed container, as its own React Flow node. */
 export const GraphNode = memo(function GraphNode({ data }: NodeProps<PipelineFlowNode>) {
-  return <NodeCard spec={data.spec} />;
+  return (
+    <>
+      <NodeCard spec={data.spec} />
+      <Anchors />
+    </>
+  );
 });
 
 /** An expanded container whose children are React Flow nodes of their own. */
 export const GroupNode = memo(function GroupNode({ data }: NodeProps<PipelineFlowNode>) {
-  return <GroupFrame spec={data.spec} />;
+  return (
+    <>
+      <GroupFrame spec={data.spec} />
+      <Anchors />
+    </>
+  );
 });
 
 const ClusterEdge = memo(function ClusterEdge({ link }: { link: ClusterLink }) {
-  const running = useNodeView(link.target).live.state === "running";
+  const running = useNodeDisplay(link.target).live.state === "running";
   const d = clusterLinkPath(link);
   return (
     <path
@@ -40,17 +66,20 @@ const ClusterEdge = memo(function ClusterEdge({ link }: { link: ClusterLink }) {
 export const ClusterNode = memo(function ClusterNode({ data }: NodeProps<PipelineFlowNode>) {
   const { spec, members = [], links = [] } = data;
   return (
-    <GroupFrame spec={spec}>
-      {links.length > 0 && (
-        <svg className="pointer-events-none absolute left-0 top-0 overflow-visible" width="1" height="1" aria-hidden="true">
-          {links.map((link) => (
-            <ClusterEdge key={link.id} link={link} />
-          ))}
-        </svg>
-      )}
-      {members.map(({ spec: member, box }) => (
-        <NodeCard key={member.id} spec={member} interactive style={{ left: box.x, top: box.y, width: box.width, height: box.height }} />
-      ))}
-    </GroupFrame>
+    <>
+      <GroupFrame spec={spec}>
+        {links.length > 0 && (
+          <svg className="pointer-events-none absolute left-0 top-0 overflow-visible" width="1" height="1" aria-hidden="true">
+            {links.map((link) => (
+              <ClusterEdge key={link.id} link={link} />
+            ))}
+          </svg>
+        )}
+        {members.map(({ spec: member, box }) => (
+          <NodeCard key={member.id} spec={member} interactive style={{ left: box.x, top: box.y, width: box.width, height: box.height }} />
+        ))}
+      </GroupFrame>
+      <Anchors />
+    </>
   );
 });

@@ -2,7 +2,7 @@ import { memo } from "react";
 import type { CSSProperties, MouseEvent, ReactNode } from "react";
 import { SKIPPED_CARD, STATE_STYLES } from "../../../components/ui";
 import type { GraphNodeSpec } from "../utils/build-graph";
-import { useGraphContext, useNodeView } from "./graph-callbacks";
+import { useGraphContext, useNodeDisplay } from "./graph-context";
 
 const TYPE_MARK: Record<string, string> = { serial: "→", parallel: "⇉", exec: "", lazy: "⋯" };
 
@@ -11,7 +11,7 @@ const TYPE_MARK: Record<string, string> = { serial: "→", parallel: "⇉", exec
  * data-testid="graph-node", data-path, data-state and data-skipped.
  */
 export const NodeCard = memo(function NodeCard({ spec, style: position, interactive = false }: { spec: GraphNodeSpec; style?: CSSProperties; interactive?: boolean }) {
-  const { live, selected } = useNodeView(spec.id);
+  const { live, selected } = useNodeDisplay(spec.id);
   const { toggleCollapsed, select, openMenu } = useGraphContext();
   const style = STATE_STYLES[live.state];
   const collapsed = spec.kind === "collapsed";
@@ -67,7 +67,7 @@ export const NodeCard = memo(function NodeCard({ spec, style: position, interact
 
 /** An expanded Serial or Parallel: a frame with a header; its children are drawn inside it. */
 export const GroupFrame = memo(function GroupFrame({ spec, children }: { spec: GraphNodeSpec; children?: ReactNode }) {
-  const { live, selected } = useNodeView(spec.id);
+  const { live, selected } = useNodeDisplay(spec.id);
   const { toggleCollapsed } = useGraphContext();
   const style = STATE_STYLES[live.state];
   return (

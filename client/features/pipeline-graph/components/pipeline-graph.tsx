@@ -9,8 +9,8 @@ import type { GraphSpec } from "../utils/build-graph";
 import { absoluteBox } from "../utils/flow-elements";
 import type { PipelineFlowEdge, PipelineFlowNode } from "../utils/flow-elements";
 import { LiveStore } from "../utils/live-store";
-import { GraphContext } from "./graph-callbacks";
-import type { GraphContextValue } from "./graph-callbacks";
+import { GraphContext } from "./graph-context";
+import type { GraphContextValue } from "./graph-context";
 import { ClusterNode, GraphNode, GroupNode } from "./graph-node";
 import { PipelineEdge } from "./pipeline-edge";
 
@@ -30,6 +30,8 @@ const FAR_ZOOM = 0.4;
 
 export interface PipelineGraphProps {
   spec: GraphSpec;
+  /** The tree structure the spec was built from: when it changes (a lazy subtree grafted) the view refits. */
+  structureKey: unknown;
   live: ReadonlyMap<string, NodeLive>;
   selectedPath: string | null;
   /** Set by the page to bring a node into view (keyboard moves, next error); a new object each time. */
@@ -45,8 +47,8 @@ export interface PipelineGraphProps {
  * The pipeline as a graph. The layout (and React Flow's nodes and edges) depend on the structure
  * only; states and the selection go to the LiveStore, which re-renders just the nodes they touch.
  */
-export function PipelineGraph({ spec, live, selectedPath, ...rest }: PipelineGraphProps) {
-  const { graph, error } = useGraphLayout(spec);
+export function PipelineGraph({ spec, structureKey, live, selectedPath, ...rest }: PipelineGraphProps) {
+  const { graph, error } = useGraphLayout(spec, structureKey);
   const [liveStore] = useState(() => new LiveStore());
   useLayoutEffect(() => {
     liveStore.setLive(live);
@@ -84,12 +86,21 @@ export function PipelineGraph({ spec, live, selectedPath, ...rest }: PipelineGra
   );
 }
 
-type LaidOutGraphProps = Omit<PipelineGraphProps, "spec" | "live" | "selectedPath" | "onToggleCollapsed"> & { graph: LaidOutGraph; calm: boolean };
+type LaidOutGraphProps = Omit<PipelineGraphProps, "spec" | "structureKey" | "live" | "selectedPath" | "onToggleCollapsed"> & { graph: LaidOutGraph; calm: boolean };
 
 const LaidOutGraph = memo(function LaidOutGraph({ graph, calm, revealRequest, onSelect, onNodeContextMenu, onExpandAll, onCollapseAll }: LaidOutGraphProps) {
   const { fitView, setCenter, getViewport } = useReactFlow();
   const containerRef = useRef<HTMLDivElement>(null);
   const far = useStore((state) => state.transform[2] < FAR_ZOOM);
+
+  // The first layout is fitted by React Flow's fitView prop; a new structure is refitted here.
+  const fittedKey = useRef(graph.fitKey);
+  useEffect(() => {
+    if (fittedKey.current === graph.fitKey) return;
+    fittedKey.current = graph.fitKey;
+    const frame = requestAnimationFrame(() => void fitView(FIT_VIEW_OPTIONS));
+    return () => cancelAnimationFrame(frame);
+  }, [graph, fitView]);
 
   const handleClick = useCallback<NodeMouseHandler<PipelineFlowNode>>((_event, node) => onSelect(node.id), [onSelect]);
   const handleContextMenu = useCallback<NodeMouseHandler<PipelineFlowNode>>(

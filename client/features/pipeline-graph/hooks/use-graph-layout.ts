@@ -13,13 +13,15 @@ export interface LaidOutGraph {
   edges: PipelineFlowEdge[];
   /** How long ELK took. */
   layoutMs: number;
+  /** The tree structure this graph was built from (a new one refits the view). */
+  fitKey: unknown;
 }
 
 /**
  * Lays out a graph spec once (in the layout worker) and keeps showing the previous layout until the
  * new one is ready. The spec is memoised on the tree's structure, so state changes never get here.
  */
-export function useGraphLayout(spec: GraphSpec): { graph: LaidOutGraph | null; error: Error | null } {
+export function useGraphLayout(spec: GraphSpec, fitKey: unknown): { graph: LaidOutGraph | null; error: Error | null } {
   const [graph, setGraph] = useState<LaidOutGraph | null>(null);
   const [error, setError] = useState<Error | null>(null);
   useEffect(() => {
@@ -27,7 +29,7 @@ export function useGraphLayout(spec: GraphSpec): { graph: LaidOutGraph | null; e
     layoutClient.layout(spec).then(
       ({ layout, ms }) => {
         if (cancelled) return;
-        setGraph({ spec, layout, ...toFlowElements(spec, layout), layoutMs: ms });
+        setGraph({ spec, layout, ...toFlowElements(spec, layout), layoutMs: ms, fitKey });
         setError(null);
       },
       (cause: unknown) => {
@@ -37,6 +39,8 @@ export function useGraphLayout(spec: GraphSpec): { graph: LaidOutGraph | null; e
     return () => {
       cancelled = true;
     };
+    // fitKey changes together with spec (both follow the structure); it is only recorded.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [spec]);
   return { graph, error };
 }

@@ -35,8 +35,9 @@ export const HANDLE_Y = 20;
 export const FRAME_BORDER = 2;
 
 /**
- * Every node's size and edge anchors are known from the layout, so React Flow is told them rather
- * than measuring the DOM: no handle elements, no getBoundingClientRect per node on first render.
+ * Every node's size and edge anchors are known from the layout, so React Flow is told them up front
+ * (edges draw on the first frame, nodes are never hidden while unmeasured); its resize observer
+ * later re-reads the same anchors from the DOM.
  */
 function anchors(width: number): NodeHandle[] {
   return [

@@ -3,7 +3,7 @@ import type { NodeLive } from "../../../lib/pipeline";
 type Listener = () => void;
 
 /** What one graph node shows; the same object until that node's state or selection changes. */
-export interface NodeView {
+export interface NodeDisplay {
   live: NodeLive;
   selected: boolean;
 }
@@ -20,7 +20,7 @@ export class LiveStore {
   private live: ReadonlyMap<string, NodeLive> = new Map();
   private selected: string | null = null;
   private readonly listeners = new Map<string, Set<Listener>>();
-  private readonly views = new Map<string, NodeView>();
+  private readonly views = new Map<string, NodeDisplay>();
 
   get(path: string): NodeLive | undefined {
     return this.live.get(path);
@@ -31,7 +31,7 @@ export class LiveStore {
   }
 
   /** A stable snapshot for `useSyncExternalStore`: a new object only after a change to this node. */
-  view(path: string): NodeView {
+  view(path: string): NodeDisplay {
     const live = this.live.get(path) ?? UNKNOWN;
     const selected = this.selected === path;
     const cached = this.views.get(path);

@@ -7,7 +7,7 @@ import { ErrorAlert, Spinner } from "../../../components/ui";
 import { isApiRequestError, queries } from "../../../lib/api";
 import { useStableCallback } from "../../../lib/hooks";
 import { ancestorsOf, countLeafStates, hasFailedLeaves, isFailedLeaf, nextMatching, rootState, stepSelection } from "../../../lib/pipeline";
-import type { PipelineModel } from "../../../lib/pipeline";
+import type { NodeLive, PipelineModel } from "../../../lib/pipeline";
 import { NodeActionMenu, useActionRunner } from "../../node-actions";
 import { NodePanel } from "../../node-panel";
 import { PipelineGraph, containerPaths, useGraphSpec } from "../../pipeline-graph";
@@ -72,6 +72,11 @@ function LoadedPipeline({ id, model }: { id: string; model: PipelineModel }) {
   useEffect(() => {
     modelRef.current = model;
   }, [model]);
+  // The selection as of the last key press, ahead of the URL (keys can come faster than renders).
+  const selectionRef = useRef(selectedPath);
+  useEffect(() => {
+    selectionRef.current = selectedPath;
+  }, [selectedPath]);
 
   const setParams = useStableCallback((update: (params: URLSearchParams) => void) => {
     setSearchParams(
@@ -85,6 +90,7 @@ function LoadedPipeline({ id, model }: { id: string; model: PipelineModel }) {
   });
 
   const select = useStableCallback((path: string, options: { reveal?: boolean } = {}) => {
+    selectionRef.current = path;
     if (path !== selectedPath) {
       setParams((params) => {
         params.set("node", path);
@@ -121,7 +127,7 @@ function LoadedPipeline({ id, model }: { id: string; model: PipelineModel }) {
 
   const nextError = useStableCallback(() => {
     const current = modelRef.current;
-    const path = nextMatching(current.order, selectedPath, (candidate) => isFailedLeaf(current, candidate));
+    const path = nextMatching(current.order, selectionRef.current, (candidate) => isFailedLeaf(current, candidate));
     if (!path) return;
     expandTo(path);
     select(path, { reveal: true });
@@ -134,7 +140,7 @@ function LoadedPipeline({ id, model }: { id: string; model: PipelineModel }) {
   });
 
   const step = (direction: 1 | -1) => {
-    const path = stepSelection(visibleOrder, selectedPath, direction);
+    const path = stepSelection(visibleOrder, selectionRef.current, direction);
     if (path) select(path, { reveal: true });
   };
 
@@ -149,12 +155,17 @@ function LoadedPipeline({ id, model }: { id: string; model: PipelineModel }) {
   });
 
   // Deltas carry states, not attempt details: refetch (debounced) when the selected node's are stale.
+  // One refetch per live state at most, whatever the server's detail says.
   const stale = !!selectedNode && !!selectedLive && (selectedNode.view.state !== selectedLive.state || selectedNode.view.attempts.length !== selectedLive.attempts);
+  const refetchedFor = useRef<NodeLive | null>(null);
   useEffect(() => {
-    if (!stale) return;
-    const timer = setTimeout(() => void queryClient.invalidateQueries({ queryKey: queries.pipelines.detail(id), exact: true }, { cancelRefetch: false }), 400);
+    if (!stale || !selectedLive || refetchedFor.current === selectedLive) return;
+    const timer = setTimeout(() => {
+      refetchedFor.current = selectedLive;
+      void queryClient.invalidateQueries({ queryKey: queries.pipelines.detail(id), exact: true }, { cancelRefetch: false });
+    }, 400);
     return () => clearTimeout(timer);
-  }, [stale, id, queryClient, selectedPath]);
+  }, [stale, selectedLive, id, queryClient]);
 
   const onNodeContextMenu = useStableCallback((path: string, position: { x: number; y: number }) => {
     select(path);
@@ -198,6 +209,7 @@ function LoadedPipeline({ id, model }: { id: string; model: PipelineModel }) {
         <div className="relative min-w-0 flex-1">
           <PipelineGraph
             spec={spec}
+            structureKey={model.structure}
             live={model.live}
             selectedPath={selectedPath}
             revealRequest={reveal}

@@ -1,6 +1,6 @@
 import { createContext, useCallback, useContext, useSyncExternalStore } from "react";
 import { LiveStore } from "../utils/live-store";
-import type { NodeView } from "../utils/live-store";
+import type { NodeDisplay } from "../utils/live-store";
 
 /** What the custom nodes and edges need, passed by context so that React Flow's node data stays constant. */
 export interface GraphContextValue {
@@ -23,7 +23,7 @@ export function useGraphContext(): GraphContextValue {
 }
 
 /** A node's live state and selection; the component re-renders when (and only when) they change. */
-export function useNodeView(path: string): NodeView {
+export function useNodeDisplay(path: string): NodeDisplay {
   const { liveStore } = useGraphContext();
   const subscribe = useCallback((listener: () => void) => liveStore.subscribe(path, listener), [liveStore, path]);
   return useSyncExternalStore(subscribe, () => liveStore.view(path));
