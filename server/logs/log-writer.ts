@@ -33,6 +33,9 @@ export class LogWriter {
   private readonly partial: Record<OutputStream, Buffer[]> = { stdout: [], stderr: [], system: [] };
   private readonly partialBytes: Record<OutputStream, number> = { stdout: 0, stderr: 0, system: 0 };
   private pendingLines: LogLine[] | null = null;
+  private header = Buffer.alloc(0);
+  private headerTs = -1;
+  private headerCode = "";
   private closed = false;
 
   constructor(
@@ -134,12 +137,18 @@ export class LogWriter {
       body = Buffer.from(asString, "utf8");
     }
     if (this.lineCount % INDEX_EVERY === 0) this.indexBuffer.push(this.fileBytes + this.outLength);
-    const header = `${ts}\t${code}\t`;
+    // Every line of one chunk shares its timestamp: the header is made once per chunk and stream.
+    if (ts !== this.headerTs || code !== this.headerCode) {
+      this.header = Buffer.from(`${ts}\t${code}\t`, "latin1");
+      this.headerTs = ts;
+      this.headerCode = code;
+    }
+    const header = this.header;
     if (this.outLength + header.length + body.length + 1 > this.out.length) {
       this.flush();
       if (header.length + body.length + 1 > this.out.length) this.out = Buffer.allocUnsafe(header.length + body.length + 1);
     }
-    this.outLength += this.out.write(header, this.outLength, "latin1");
+    this.outLength += header.copy(this.out, this.outLength);
     this.outLength += body.copy(this.out, this.outLength);
     this.out[this.outLength++] = NEWLINE;
     if (this.options.onLines) {
