@@ -58,20 +58,25 @@ async function expectRecovered(s: BatonServer, id: string, prefix: string, marke
   expect(nodeAt(detail, `${prefix}/last`).state).toBe("done");
 }
 
+/** A finished node, a node that runs until killed (`marker` finds its process), and one after it. */
+function stuckPipeline(marker: string) {
+  return {
+    type: "serial",
+    name: "r",
+    children: [
+      { type: "exec", name: "first", command: "echo \"first node's output\"" },
+      { type: "exec", name: "stuck", command: `echo stuck started; ${marker}` },
+      { type: "exec", name: "last", command: "true" },
+    ],
+  };
+}
+
 describe("a crash loses nothing that finished", () => {
   it("keeps a pipeline across kill -9 of the server: finished nodes and logs intact, the running node worker_error, a rerun completes it", async () => {
     const marker = `sleep 61${Math.floor(Math.random() * 9)}.${Date.now() % 1000}`;
     server = await startServer();
     const dataDir = server.dataDir;
-    const pipeline = {
-      type: "serial",
-      name: "r",
-      children: [
-        { type: "exec", name: "first", command: "echo \"first node's output\"" },
-        { type: "exec", name: "stuck", command: `echo stuck started; ${marker}` },
-        { type: "exec", name: "last", command: "true" },
-      ],
-    };
+    const pipeline = stuckPipeline(marker);
     const launched = await server.api<LaunchResult>("POST", "/api/pipelines", { kind: "pipeline", pipeline });
     expect(launched.status).toBe(201);
     const id = launched.body.pipelines[0]!.id;
@@ -90,15 +95,7 @@ describe("a crash loses nothing that finished", () => {
   it("keeps a pipeline across kill -9 of the CLI running it in-process, for the server started next on the same data dir", async () => {
     const marker = `sleep 62${Math.floor(Math.random() * 9)}.${Date.now() % 1000}`;
     const dataDir = tempDir("baton-cli-crash-");
-    const pipeline = {
-      type: "serial",
-      name: "r",
-      children: [
-        { type: "exec", name: "first", command: "echo \"first node's output\"" },
-        { type: "exec", name: "stuck", command: `echo stuck started; ${marker}` },
-        { type: "exec", name: "last", command: "true" },
-      ],
-    };
+    const pipeline = stuckPipeline(marker);
     const repo = makeRepo({ ".conducto.cfg": "[push]\ncommand = cat p.json\n", "p.json": JSON.stringify(pipeline) });
     const cli = spawn(process.execPath, [BATON_BIN, ".conducto.cfg", "push", "--branch=main"], {
       cwd: repo,
