@@ -106,8 +106,15 @@ export class CfgLauncher {
     const launched: LaunchedPipeline[] = [];
     const skipped: string[] = [];
     for (const planned of plan.sections) {
-      const key = [plan.repo, planned.section.name, planned.variables.branch ?? ""].join("\u0000");
-      const previous = this.running.get(key);
+      const key = [request.repoDir, planned.section.name, planned.variables.branch ?? ""].join("\u0000");
+      let previous = this.running.get(key);
+      if (planned.section.duplicate === "DEFER") {
+        // Deferred launches queue behind each other: each waits for whatever runs when it wakes.
+        while (previous !== undefined && this.engine.isLive(previous)) {
+          await this.engine.whenIdle(previous).catch(() => undefined);
+          previous = this.running.get(key);
+        }
+      }
       const previousLive = previous !== undefined && this.engine.isLive(previous);
       if (previousLive && previous) {
         switch (planned.section.duplicate) {
@@ -122,7 +129,6 @@ export class CfgLauncher {
             }
             break;
           case "DEFER":
-            await this.engine.whenIdle(previous).catch(() => undefined);
             break;
           case "ALLOW":
             break;

@@ -13,12 +13,21 @@ import { z } from "zod";
  *   POST   /api/repositories/:id/test-delivery TestDeliveryRequest → TestDeliveryResult
  *   GET    /api/deliveries?repository&result&limit&before → { deliveries: DeliveryView[] } newest first
  *   GET    /api/deliveries/:id                        → DeliveryView
- *   POST   /api/deliveries/:id/redeliver              → 202 DeliveryView (a new delivery, processed again)
+ *   POST   /api/deliveries/:id/redeliver              → 202 WebhookAnswer (a new delivery, processed again)
  *
  *   POST   /api/webhooks/github     GitHub's payload  → WebhookAnswer   (no auth: X-Hub-Signature-256)
  *   POST   /api/hooks/local-git     LocalGitNotification → WebhookAnswer (a hook token or the admin token)
  *   POST   /api/hooks/local-git/tokens HookTokenRequest → { token }     (admin)
  */
+
+/** Whether `text` holds a control character (below U+0020, or DEL). */
+function hasControl(text: string): boolean {
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (code < 0x20 || code === 0x7f) return true;
+  }
+  return false;
+}
 
 /** The cfg events a repository can have enabled (DESIGN §2). */
 export const RepositoryEvent = z.enum(["push", "pr", "pr-close", "create-branch", "delete-branch", "create-tag", "delete-tag", "cron"]);
@@ -40,7 +49,7 @@ export const CloneUrl = z
   .trim()
   .min(1)
   .max(4096)
-  .refine((url) => !/[\0\r\n]/.test(url) && !url.startsWith("-"), "must not contain control characters or start with '-'")
+  .refine((url) => !hasControl(url) && !url.startsWith("-"), "must not contain control characters or start with '-'")
   .refine(
     (url) => /^(https?|ssh|git|file):\/\//i.test(url) || url.startsWith("/") || /^[A-Za-z0-9_.-]+@[A-Za-z0-9_.-]+:[^:]/.test(url),
     "must be an https://, ssh://, git:// or file:// URL, user@host:path, or an absolute path",
@@ -50,7 +59,7 @@ export const BranchName = z
   .string()
   .min(1)
   .max(255)
-  .refine((name) => !name.startsWith("-") && !/[\0-\x20~^:?*[\\\x7f]/.test(name) && !name.includes("..") && !name.endsWith(".lock"), "is not a valid branch name");
+  .refine((name) => !name.startsWith("-") && !hasControl(name) && !/[ ~^:?*[\\]/.test(name) && !name.includes("..") && !name.endsWith(".lock"), "is not a valid branch name");
 
 export const ApiBaseUrl = z
   .string()
@@ -59,7 +68,7 @@ export const ApiBaseUrl = z
   .transform((url) => url.replace(/\/+$/, ""));
 
 /** An access token: write-only, never returned. `null` in an update removes it. */
-const AccessToken = z.string().min(1).max(1000).refine((token) => !/[\0-\x1f]/.test(token), "must not contain control characters");
+const AccessToken = z.string().min(1).max(1000).refine((token) => !hasControl(token), "must not contain control characters");
 
 export const RepositoryCreate = z
   .object({
@@ -89,6 +98,7 @@ export type RepositoryUpdate = z.infer<typeof RepositoryUpdate>;
 export const RepositoryView = z.object({
   id: z.number().int().positive(),
   name: RepositoryName,
+  /** As given, except a password in it (`https://user:secret@host/…`), shown as `***`. */
   cloneUrl: z.string(),
   defaultBranch: z.string(),
   events: z.array(RepositoryEvent),
@@ -143,7 +153,7 @@ export const DeliveryView = z.object({
   guid: z.string().nullable(),
   receivedAt: z.number(),
   finishedAt: z.number().nullable(),
-  /** The HTTP status the sender got. */
+  /** The HTTP status the sender got (0 for a cron launch, which has no sender). */
   status: z.number().int(),
   result: DeliveryResult,
   reason: z.string().nullable(),

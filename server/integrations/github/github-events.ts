@@ -21,11 +21,11 @@ import { ZERO_SHA } from "../repositories/repo-event";
  */
 export type GithubEventPlan = { kind: "ping"; zen: string | null } | { kind: "ignore"; reason: string } | { kind: "launch"; action: string | null; events: RepoEvent[] };
 
-const Account = z.looseObject({ login: z.string().optional(), name: z.string().nullish() });
-const Repository = z.looseObject({ full_name: z.string(), html_url: z.string().optional() });
-const Sender = z.looseObject({ login: z.string() }).optional();
+const Account = z.object({ login: z.string().optional(), name: z.string().nullish() });
+const Repository = z.object({ full_name: z.string(), html_url: z.string().optional() });
+const Sender = z.object({ login: z.string() }).optional();
 
-const PushPayload = z.looseObject({
+const PushPayload = z.object({
   ref: z.string(),
   before: z.string().optional(),
   after: z.string(),
@@ -35,23 +35,23 @@ const PushPayload = z.looseObject({
   repository: Repository,
 });
 
-const RefPayload = z.looseObject({
+const RefPayload = z.object({
   ref: z.string(),
   ref_type: z.string(),
   sender: Sender,
   repository: Repository,
 });
 
-const PullRequestPayload = z.looseObject({
+const PullRequestPayload = z.object({
   action: z.string(),
   number: z.number().int().positive(),
   sender: Sender,
   repository: Repository,
-  pull_request: z.looseObject({
+  pull_request: z.object({
     merged: z.boolean().nullish(),
     user: Account.nullish(),
-    head: z.looseObject({ ref: z.string(), sha: z.string(), repo: z.looseObject({ full_name: z.string() }).nullish() }),
-    base: z.looseObject({ ref: z.string(), repo: z.looseObject({ full_name: z.string() }) }),
+    head: z.object({ ref: z.string(), sha: z.string(), repo: z.object({ full_name: z.string() }).nullish() }),
+    base: z.object({ ref: z.string(), repo: z.object({ full_name: z.string() }) }),
   }),
 });
 

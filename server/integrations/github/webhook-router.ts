@@ -1,5 +1,5 @@
 import { Router, type Request, type Response } from "express";
-import type { ApiError, } from "../../../shared/api/api-contract";
+import type { ApiError } from "../../../shared/api/api-contract";
 import type { RepositoryIntegrations } from "../repositories";
 import { parsePayload } from "../repositories";
 import { SecretUnreadable } from "../repositories/secret-box";
@@ -19,6 +19,8 @@ export const MAX_WEBHOOK_BYTES = 25 * 1024 * 1024;
 export function githubWebhookRouter(integrations: RepositoryIntegrations): Router {
   const router = Router();
   router.post("/github", async (req: Request, res: Response) => {
+    const answered = integrations.enterIntake();
+    res.once("close", answered);
     const event = header(req, "x-github-event");
     const guid = header(req, "x-github-delivery") ?? null;
     const contentType = header(req, "content-type") ?? null;
@@ -35,7 +37,7 @@ export function githubWebhookRouter(integrations: RepositoryIntegrations): Route
         reason: message,
       });
       const body: ApiError & { delivery: number } = { error: { code, message }, delivery: id };
-      res.status(status).json(body);
+      sendJson(res, status, body);
     };
 
     let raw: Buffer;
@@ -73,10 +75,17 @@ export function githubWebhookRouter(integrations: RepositoryIntegrations): Route
     const check = verifySignature(secret, raw, header(req, "x-hub-signature-256"));
     if (!check.ok) return refuse(401, "bad_signature", check.reason, logged);
 
-    const { status, answer } = integrations.acceptGithub({ repository, event, guid, payload, body: raw, contentType, source });
-    res.status(status).json(answer);
+    const { status, answer } = await integrations.acceptGithub({ repository, event, guid, payload, body: raw, contentType, source });
+    sendJson(res, status, answer);
   });
   return router;
+}
+
+/** The answer without Express's send (no ETag to hash): this route is on the hot path of every delivery. */
+function sendJson(res: Response, status: number, body: unknown): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, { "content-type": "application/json; charset=utf-8", "content-length": Buffer.byteLength(text) });
+  res.end(text);
 }
 
 function header(req: Request, name: string): string | undefined {

@@ -1,4 +1,3 @@
-import zlib from "node:zlib";
 import type { Statement } from "better-sqlite3";
 import type { DeliveriesQuery, DeliveryResult, DeliverySource, DeliveryView } from "../../../shared/api/repositories";
 import type { Db } from "../../store/database";
@@ -20,7 +19,7 @@ export interface NewDelivery {
   status: number;
   result: DeliveryResult;
   reason?: string | null;
-  /** Kept (compressed) only for signed deliveries, so that they can be redelivered. */
+  /** Kept only for signed deliveries, so that they can be redelivered. */
   body?: Buffer | null;
   contentType?: string | null;
   redeliveryOf?: number | null;
@@ -72,6 +71,8 @@ const VIEW_COLUMNS = `id, repository_id, repository_name, source, event, action,
 export class DeliveryLog {
   private readonly insert: Statement<[Record<string, unknown>]>;
   private readonly finishStatement: Statement<unknown[]>;
+  /** The open group commit: deliveries of one tick share one transaction (one WAL write). */
+  private group: { done: Promise<void>; resolve: () => void; reject: (error: Error) => void } | null = null;
 
   constructor(
     private readonly db: Db,
@@ -103,11 +104,11 @@ export class DeliveryLog {
       status: entry.status,
       result: entry.result,
       reason: entry.reason ?? null,
-      body: entry.body ? zlib.gzipSync(entry.body, { level: 4 }) : null,
+      body: entry.body ?? null,
       contentType: entry.contentType ?? null,
       redeliveryOf: entry.redeliveryOf ?? null,
     };
-    return this.db.transaction(() => {
+    return this.inGroup(() => {
       const inserted = this.insert.run(params);
       if (inserted.changes > 0) return { id: Number(inserted.lastInsertRowid), duplicateOf: null };
       const holder = this.db.prepare(`SELECT id FROM deliveries WHERE claim_key = ?`).get(params.claimKey) as { id: number } | undefined;
@@ -122,11 +123,58 @@ export class DeliveryLog {
         reason: `delivery ${entry.guid} was received before (delivery #${holder.id}): a redelivery launches nothing`,
       });
       return { id: Number(duplicate.lastInsertRowid), duplicateOf: holder.id };
-    })();
+    });
   }
 
+  /** Resolves once every delivery recorded so far is committed to disk (rejects if that failed). */
+  committed(): Promise<void> {
+    return this.group?.done ?? Promise.resolve();
+  }
+
+  /** Records a delivery's outcome. */
   finish(id: number, result: DeliveryResult, reason: string | null, pipelines: LaunchedRef[] = []): void {
-    this.finishStatement.run(result, reason, JSON.stringify(pipelines), Date.now(), id);
+    this.inGroup(() => this.finishStatement.run(result, reason, JSON.stringify(pipelines), Date.now(), id));
+  }
+
+  /** Commits the open group now (before the database closes). */
+  flush(): void {
+    const group = this.group;
+    if (!group) return;
+    this.group = null;
+    try {
+      this.db.exec("COMMIT");
+      group.resolve();
+    } catch (error) {
+      try {
+        if (this.db.inTransaction) this.db.exec("ROLLBACK");
+      } catch {
+        // Nothing more to undo.
+      }
+      group.reject(error as Error);
+    }
+  }
+
+  /**
+   * Group commit: the first write of a tick opens a transaction that the next tick commits, so a
+   * burst of deliveries costs one WAL write instead of one each. The receiver answers only once
+   * `committed()` resolves: an accepted delivery is on disk. Other code's transactions opened
+   * meanwhile become savepoints inside it (better-sqlite3 nests them).
+   */
+  private inGroup<T>(work: () => T): T {
+    if (!this.group) {
+      if (this.db.inTransaction) return work();
+      this.db.exec("BEGIN IMMEDIATE");
+      let resolve!: () => void;
+      let reject!: (error: Error) => void;
+      const done = new Promise<void>((res, rej) => {
+        resolve = res;
+        reject = rej;
+      });
+      done.catch(() => undefined);
+      this.group = { done, resolve, reject };
+      setImmediate(() => this.flush());
+    }
+    return work();
   }
 
   get(id: number): DeliveryView | null {
@@ -175,7 +223,7 @@ export class DeliveryLog {
       repositoryId: row.repository_id,
       event: row.event,
       guid: row.guid,
-      body: row.body ? zlib.gunzipSync(row.body) : null,
+      body: row.body,
       contentType: row.content_type,
       source: row.source,
       redeliveryOf: row.redelivery_of,

@@ -34,6 +34,46 @@ const PRUNE_EVERY_MS = 3_600_000;
 const CRON_CFG_MAX_AGE_MS = 3_600_000;
 /** A local hook waits this long for its launch, to print the pipeline's link. */
 const LOCAL_HOOK_WAIT_MS = 1_500;
+/** Longest a delivery's processing yields to webhook requests being answered. */
+const YIELD_TO_INTAKE_MS = 1_000;
+/** The receiver is calm when no request came or went for this long. */
+const QUIET_MS = 40;
+
+/**
+ * Webhook answers come before processing: launching spawns processes, which holds the event
+ * loop for milliseconds each, and a burst of deliveries must still be answered within a second.
+ * A delivery's processing starts once the receiver has been calm for QUIET_MS (no request
+ * being answered, none arrived), or once the delivery is YIELD_TO_INTAKE_MS old, whichever
+ * comes first: a steady stream of requests delays processing, it never starves it.
+ */
+class IntakeGate {
+  private inFlight = 0;
+  private lastActivity = 0;
+
+  /** A webhook request arrived; call the returned function once it is answered. */
+  enter(): () => void {
+    this.inFlight++;
+    this.lastActivity = Date.now();
+    let left = false;
+    return () => {
+      if (left) return;
+      left = true;
+      this.inFlight--;
+      this.lastActivity = Date.now();
+    };
+  }
+
+  async quiet(deadline: number): Promise<void> {
+    for (;;) {
+      const now = Date.now();
+      if (now >= deadline) return;
+      const calm = now - this.lastActivity;
+      if (this.inFlight === 0 && calm >= QUIET_MS) return;
+      const wait = Math.min(deadline - now, this.inFlight === 0 ? QUIET_MS - calm : QUIET_MS);
+      await new Promise((resolve) => setTimeout(resolve, wait));
+    }
+  }
+}
 
 export interface IntegrationOptions {
   statuses?: StatusReporterOptions;
@@ -66,6 +106,7 @@ export class RepositoryIntegrations {
   /** close() returned: the database is about to close, nothing more is written. */
   private finalized = false;
   private readonly cronWarned = new Set<string>();
+  private readonly intake = new IntakeGate();
 
   constructor(
     private readonly config: Config,
@@ -83,7 +124,7 @@ export class RepositoryIntegrations {
     this.cron = new CronScheduler(this.cronHost());
   }
 
-  /** The current site for webhook senders' links and the settings page. */
+  /** What to paste into GitHub's webhook settings. */
   get webhookUrl(): string {
     return `${this.config.publicUrl}/api/webhooks/github`;
   }
@@ -104,7 +145,13 @@ export class RepositoryIntegrations {
     await this.cron.stop();
     await Promise.race([Promise.allSettled([...this.background]), new Promise((resolve) => setTimeout(resolve, 5_000).unref())]);
     await this.statuses.close();
+    this.deliveries.flush();
     this.finalized = true;
+  }
+
+  /** The webhook receiver calls this as a request arrives, and the returned function once it is answered. */
+  enterIntake(): () => void {
+    return this.intake.enter();
   }
 
   /** Resolves once every delivery accepted so far has been processed (tests, the bench). */
@@ -118,7 +165,7 @@ export class RepositoryIntegrations {
     return {
       id: record.id,
       name: record.name,
-      cloneUrl: record.cloneUrl,
+      cloneUrl: redactUrl(record.cloneUrl),
       defaultBranch: record.defaultBranch,
       events: record.events,
       apiBaseUrl: record.apiBaseUrl,
@@ -137,7 +184,10 @@ export class RepositoryIntegrations {
   }
 
   updateRepository(id: number, patch: RepositoryUpdate): RepositoryRecord | null {
-    return this.repositories.update(id, patch);
+    const updated = this.repositories.update(id, patch);
+    // Another remote (or credentials): the last snapshot of refs no longer says what is there.
+    if (updated && (patch.cloneUrl !== undefined || patch.accessToken !== undefined)) this.mirrors.forgetRefs(id);
+    return updated;
   }
 
   deleteRepository(id: number): boolean {
@@ -161,7 +211,7 @@ export class RepositoryIntegrations {
    * A signed GitHub delivery for `repository`: answered at once (ping, an event that launches
    * nothing, a delivery id seen before), else logged as accepted and processed in the background.
    */
-  acceptGithub(input: {
+  async acceptGithub(input: {
     repository: RepositoryRecord;
     event: string;
     guid: string | null;
@@ -170,7 +220,7 @@ export class RepositoryIntegrations {
     contentType: string | null;
     source: Extract<DeliverySource, "github" | "test" | "redelivery">;
     redeliveryOf?: number;
-  }): DeliveryAnswer {
+  }): Promise<DeliveryAnswer> {
     const { repository, event } = input;
     const plan = mapGithubEvent(event, input.payload);
     const common = {
@@ -204,6 +254,8 @@ export class RepositoryIntegrations {
     if (duplicateOf !== null) {
       return { status: 200, answer: { delivery: id, result: "ignored", reason: `delivery ${input.guid} was received before (delivery #${duplicateOf}): a redelivery launches nothing` } };
     }
+    // Accepted means stored: the answer waits for the group commit (see DeliveryLog).
+    await this.deliveries.committed();
     this.process(`repository:${repository.id}`, id, async () => {
       const current = this.repositories.get(repository.id);
       if (!current) return { result: "ignored", reason: `${repository.name} was deleted`, pipelines: [] };
@@ -214,7 +266,7 @@ export class RepositoryIntegrations {
   }
 
   /** Processes a stored delivery again, as a new delivery (its original id launches nothing twice otherwise). */
-  redeliver(deliveryId: number): DeliveryAnswer | { error: string; status: number } {
+  async redeliver(deliveryId: number): Promise<DeliveryAnswer | { error: string; status: number }> {
     const stored = this.deliveries.stored(deliveryId);
     if (!stored) return { status: 404, error: `no delivery ${deliveryId}` };
     if (!stored.body || stored.repositoryId === null) return { status: 409, error: `delivery ${deliveryId} cannot be redelivered: its body is not kept (it was not signed) or its repository is gone` };
@@ -254,12 +306,14 @@ export class RepositoryIntegrations {
       const reason = `this ref update was reported before (delivery #${duplicateOf})`;
       return { status: 200, answer: { delivery: id, result: "ignored", reason } };
     }
+    await this.deliveries.committed();
     const done = this.process(`path:${repoPath}`, id, async () => {
       const refs = await readRefs(repoPath);
       const defaultBranch = registered?.defaultBranch ?? (await localDefaultBranch(repoPath, refs));
       return this.events.run({ repositoryId: registered?.id ?? null, name, repoDir: repoPath, defaultBranch, refs }, events);
     });
-    const outcome = await Promise.race([done, new Promise<null>((resolve) => setTimeout(() => resolve(null), LOCAL_HOOK_WAIT_MS).unref())]);
+    const failed = (error: Error): EventOutcome => ({ result: "error", reason: error.message, pipelines: [] });
+    const outcome = await Promise.race([done.catch(failed), new Promise<null>((resolve) => setTimeout(() => resolve(null), LOCAL_HOOK_WAIT_MS).unref())]);
     if (!outcome || outcome.later) return { status: 202, answer: { delivery: id, result: "accepted" } };
     return { status: 200, answer: { delivery: id, result: outcome.result, ...(outcome.reason ? { reason: outcome.reason } : {}), pipelines: this.links(outcome.pipelines) } };
   }
@@ -357,7 +411,9 @@ export class RepositoryIntegrations {
    */
   private process(key: string, id: number, work: () => Promise<EventOutcome>): Promise<EventOutcome> {
     const previous = this.queues.get(key) ?? Promise.resolve();
+    const receivedAt = Date.now();
     const outcome = previous.then(async () => {
+      await this.intake.quiet(receivedAt + YIELD_TO_INTAKE_MS);
       if (this.closed) return { result: "error", reason: "the server stopped before processing it; redeliver to run it", pipelines: [] } satisfies EventOutcome;
       return work();
     });
@@ -407,6 +463,15 @@ export class RepositoryIntegrations {
   private links(pipelines: LaunchedRef[]): WebhookAnswer["pipelines"] {
     return pipelines.map((p) => ({ ...p, url: `${this.config.publicUrl}/pipelines/${p.id}` }));
   }
+}
+
+/**
+ * A clone URL as the API shows it: credentials written into it (an https URL's user info, any
+ * URL's password) become `***`. The access token belongs in the token field.
+ */
+function redactUrl(url: string): string {
+  if (/^https?:\/\/[^/]*@/i.test(url)) return url.replace(/^(https?:\/\/)[^/]*@/i, "$1***@");
+  return url.replace(/^([a-z][a-z0-9+.-]*:\/\/[^/@:]*):[^/@]*@/i, "$1:***@");
 }
 
 /** GitHub sends JSON, or `payload=<JSON>` form-encoded when the webhook's content type says so. */

@@ -1,4 +1,10 @@
+import type { RepositoryEvent } from "../../../shared/api/repositories";
 import type { CfgEvent } from "../../cfg";
+
+/** A repository's enabled events are the cfg's events: a new cfg event fails to compile here until the API knows it. */
+type SameUnion<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+const EVENTS_AGREE: SameUnion<RepositoryEvent, CfgEvent> = true;
+void EVENTS_AGREE;
 
 /**
  * One cfg event a change asks for, whatever told Baton about it (a GitHub delivery, a local

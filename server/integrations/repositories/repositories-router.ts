@@ -158,9 +158,9 @@ export function deliveriesRouter(integrations: RepositoryIntegrations): Router {
     res.json(delivery);
   });
 
-  router.post("/:id/redeliver", (req, res) => {
+  router.post("/:id/redeliver", async (req, res) => {
     const id = idParam(req.params.id, "delivery");
-    const outcome = integrations.redeliver(id);
+    const outcome = await integrations.redeliver(id);
     if ("error" in outcome) throw new HttpError(outcome.status, outcome.status === 404 ? "not_found" : "cannot_redeliver", outcome.error);
     res.status(outcome.status).json(outcome.answer);
   });

@@ -61,6 +61,12 @@ export class RepositoryMirrors {
     return this.fetchFresh(source, state);
   }
 
+  /** The next sync fetches whatever the last snapshot says (the remote or its credentials changed). */
+  forgetRefs(id: number): void {
+    const state = this.states.get(id);
+    if (state) state.snapshot = null;
+  }
+
   /** Forgets a repository and removes its mirror. */
   remove(id: number): void {
     this.states.delete(id);
@@ -148,7 +154,8 @@ export async function readRefs(gitDir: string): Promise<RefSnapshot> {
 }
 
 function remoteEnv(source: MirrorSource): Record<string, string> {
-  const env: Record<string, string> = { GIT_PROTOCOL_FROM_USER: "0" };
+  // No global or system config is read (GIT_ENV), so git's defaults hold: `ext::` remotes are refused.
+  const env: Record<string, string> = {};
   if (source.token && /^https?:\/\//i.test(source.cloneUrl)) {
     // GitHub takes a token as the password of Basic auth; an environment config keeps it out of `ps` and .git/config.
     const basic = Buffer.from(`x-access-token:${source.token}`).toString("base64");
