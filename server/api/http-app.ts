@@ -41,7 +41,8 @@ export function createHttpApp(baton: Baton): HttpApp {
 
   const api = express.Router();
   // Before the JSON parser (the signature is over the raw body); authenticated by that signature.
-  api.use("/webhooks", githubWebhookRouter(baton.integrations));
+  const webhooks = githubWebhookRouter(baton.integrations);
+  api.use("/webhooks", webhooks);
   api.use(express.json({ limit: "16mb" }));
   api.get("/health", (_req, res) => {
     res.json({ ok: true });
@@ -53,7 +54,8 @@ export function createHttpApp(baton: Baton): HttpApp {
     res.json({ user: principal });
   });
   // Local git hooks authenticate with their own per-hook token (or the admin token).
-  api.use("/hooks", localGitRouter(baton.integrations, auth));
+  const hooks = localGitRouter(baton.integrations, auth);
+  api.use("/hooks", hooks);
   api.use(auth.required());
   api.get("/session", (req, res) => {
     res.json({ user: req.principal });
@@ -63,10 +65,13 @@ export function createHttpApp(baton: Baton): HttpApp {
     res.setHeader("set-cookie", sessionCookie("", req.secure).replace(/Max-Age=\d+/, "Max-Age=0"));
     res.status(204).end();
   });
-  api.use("/pipelines", pipelinesRouter(baton.engine, launcher));
-  api.use("/examples", examplesRouter(baton.config.dataDir, launcher));
-  api.use("/repositories", repositoriesRouter(baton.integrations));
-  api.use("/deliveries", deliveriesRouter(baton.integrations));
+  const mounted: [string, express.Router][] = [
+    ["/pipelines", pipelinesRouter(baton.engine, launcher)],
+    ["/examples", examplesRouter(baton.config.dataDir, launcher)],
+    ["/repositories", repositoriesRouter(baton.integrations)],
+    ["/deliveries", deliveriesRouter(baton.integrations)],
+  ];
+  for (const [prefix, router] of mounted) api.use(prefix, router);
   api.use(notFound);
   api.use(errorHandler);
   app.use("/api", api);
@@ -85,7 +90,13 @@ export function createHttpApp(baton: Baton): HttpApp {
 
   const server = http.createServer(app);
   attachSocketServer(server, baton.engine, auth);
-  return { server, auth, launcher, routes: listRoutes(api) };
+  const routes = [
+    ...listRoutes(api, "/api"),
+    ...listRoutes(webhooks, "/api/webhooks"),
+    ...listRoutes(hooks, "/api/hooks"),
+    ...mounted.flatMap(([prefix, router]) => listRoutes(router, `/api${prefix}`)),
+  ];
+  return { server, auth, launcher, routes };
 }
 
 interface Layer {
@@ -96,14 +107,11 @@ interface Layer {
   regexp?: RegExp;
 }
 
-function listRoutes(router: express.Router, prefix = "/api"): string[] {
+function listRoutes(router: express.Router, prefix: string): string[] {
   const out: string[] = [];
-  const mounts = new Map<express.Router, string>();
-  void mounts;
   for (const layer of (router as unknown as { stack: Layer[] }).stack) {
-    if (layer.route) {
-      for (const method of Object.keys(layer.route.methods)) out.push(`${method.toUpperCase()} ${prefix}${layer.route.path === "/" ? "" : layer.route.path}`);
-    }
+    if (!layer.route) continue;
+    for (const method of Object.keys(layer.route.methods)) out.push(`${method.toUpperCase()} ${prefix}${layer.route.path === "/" ? "" : layer.route.path}`);
   }
   return out;
 }

@@ -40,6 +40,25 @@ describe("the JSON API", () => {
     expect(wrong.status).toBe(401);
   });
 
+  it("refuses every route of the route table without credentials, but health, sign-in and the signed webhook", async () => {
+    // Sign-in checks the token it is given; the webhook checks its signature instead (never a 2xx unsigned).
+    const open = new Set(["GET /api/health", "POST /api/session", "POST /api/webhooks/github"]);
+    const routes = server.app.routes;
+    expect(routes.length).toBeGreaterThan(15);
+    expect(routes).toContain("POST /api/pipelines/:id/actions");
+    for (const route of ["POST /api/session", "POST /api/webhooks/github"]) {
+      const response = await server.api<ApiError>("POST", route.split(" ")[1]!, {}, {});
+      expect(response.status, route).toBeGreaterThanOrEqual(400);
+    }
+    for (const route of routes) {
+      if (open.has(route)) continue;
+      const [method, template] = route.split(" ") as [string, string];
+      const url = template.replace(/:[a-zA-Z]+/g, "x");
+      const response = await server.api<ApiError>(method, url, method === "GET" || method === "DELETE" ? undefined : {}, {});
+      expect(response.status, route).toBe(401);
+    }
+  });
+
   it("exchanges the token for an httpOnly SameSite session cookie that authenticates the browser", async () => {
     const signIn = await server.api("POST", "/api/session", { token: server.token }, {});
     expect(signIn.status).toBe(200);
