@@ -11,7 +11,7 @@ import type { ImageSpec, PipelineNode } from "../../shared/pipeline/pipeline-sch
 import { parsePipelineJson } from "../../shared/pipeline/validate-pipeline";
 import type { ExecRequest, Executor, ExitInfo, OutputSink, RunHandle } from "../executors/executor";
 import { LogWriter } from "../logs/log-writer";
-import { readLogPage, readLogText } from "../logs/log-reader";
+import { readLogPage, readLogText, readStreamText } from "../logs/log-reader";
 import { toSummary, type PipelineRecord, type PipelineStore } from "../store/pipeline-store";
 import type { EngineEvents } from "./engine-events";
 import { ActionError, planAction } from "./controls";
@@ -855,7 +855,12 @@ export class Engine extends EventEmitter<EngineEvents> {
     node.runToken++;
     const token = node.runToken;
     this.scheduler.running++;
-    void handle.exit.then((info) => this.finishAttempt(run, node, attempt, token, info, null));
+    // A generate step's stdout from before the restart is in its log: read it back when it ends.
+    const stdoutOf = () => (node.role === "generate" ? Buffer.from(readStreamText(attempt.logFile, "stdout")) : null);
+    void handle.exit.then((info) => {
+      this.logWriters.get(key)?.close();
+      this.finishAttempt(run, node, attempt, token, info, stdoutOf());
+    });
     return true;
   }
 

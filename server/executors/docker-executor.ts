@@ -217,6 +217,13 @@ export class DockerExecutor implements Executor {
 
   // ---- one container per attempt -----------------------------------------------------------------
 
+  private async readRest(container: Docker.Container, demuxer: OutputDemuxer, run: Run): Promise<void> {
+    const logs = (await container.logs({ follow: false, stdout: true, stderr: true })) as unknown;
+    if (run.detached) return;
+    if (Buffer.isBuffer(logs)) demuxer.push(logs);
+    else await consume(logs as Readable, (chunk) => demuxer.push(chunk));
+  }
+
   private followContainer(containerId: string, request: ExecRequest, sink: OutputSink, skipBytes: number): RunHandle {
     const container = this.docker.getContainer(containerId);
     let stop: Promise<"stopped" | "already"> | null = null;
@@ -259,7 +266,12 @@ export class DockerExecutor implements Executor {
           }
           return { exitCode: null, workerError: describeEngineError(error) };
         }
-        if (!info.State.Running && !info.State.Restarting) break;
+        if (!info.State.Running && !info.State.Restarting) {
+          // The container has ended: read its whole log once more and deliver what the follow
+          // missed (a stream cut by a slow or restarting engine ends before the log does).
+          await this.readRest(container, new OutputDemuxer(sink, demuxer.bytes), run).catch(() => undefined);
+          break;
+        }
         // The log stream ended while the container runs on (a broken connection): read on from
         // where it broke, skipping what was delivered.
         if (refollows >= 1000) return { exitCode: null, workerError: `The output of ${request.path} could not be followed` };

@@ -109,3 +109,24 @@ export function countLogLines(file: string): number {
     start = nl + 1;
   }
 }
+
+/** One stream of a log as the command wrote it (cut lines joined again): a generate step's stdout after a restart. */
+export function readStreamText(file: string, stream: "stdout" | "stderr"): string {
+  if (!fs.existsSync(file)) return "";
+  const code = stream === "stdout" ? 111 : 101; // 'o' | 'e'
+  const data = fs.readFileSync(file);
+  const parts: string[] = [];
+  let start = 0;
+  for (;;) {
+    const nl = data.indexOf(10, start);
+    if (nl < 0) break;
+    const t1 = data.indexOf(9, start);
+    const c = data[t1 + 1] ?? 0;
+    if (c === code || c === code - 32) {
+      parts.push(data.subarray(t1 + 3, nl).toString("utf8"));
+      if (c === code) parts.push("\n");
+    }
+    start = nl + 1;
+  }
+  return parts.join("");
+}

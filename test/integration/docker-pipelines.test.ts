@@ -94,6 +94,32 @@ async function finished(s: BatonServer, id: string, timeoutMs = 30_000): Promise
   }, timeoutMs, `pipeline ${id} to end`);
 }
 
+describe("a generate step survives the server", () => {
+  it("grafts what a generate container printed when the server restarted while it ran", async () => {
+    const json = JSON.stringify({ type: "serial", name: "r", image: "baton-test/busybox:latest", children: [{ type: "exec", name: "after", command: "echo grafted" }] });
+    const repo = makeRepo({ ".conducto.cfg": "[push]\ncommand = echo started >&2; sleep 4; cat p.json\n", "p.json": json });
+    server = await startServer({ executor: "docker", env: { ...DOCKER_ENV, BATON_GENERATE_IMAGE: "baton-test/busybox:latest" } });
+    const dataDir = server.dataDir;
+    const launched = await server.api<LaunchResult>("POST", "/api/pipelines", { kind: "cfg", repo, event: "push", variables: { branch: "main" } });
+    const id = launched.body.pipelines[0]!.id;
+    const first = server;
+    await waitFor(async () => {
+      const log = await first.api<LogPage>("GET", `/api/pipelines/${id}/logs?path=/Generate`);
+      return log.status === 200 && log.body.lines.some((l) => l.text === "started");
+    }, 30_000, "the generate container to run");
+    await server.crash();
+    server = await startServer({ dataDir, executor: "docker", env: { ...DOCKER_ENV, BATON_GENERATE_IMAGE: "baton-test/busybox:latest" } });
+    const second = server;
+    const final = await waitFor(async () => {
+      const d = await detailOf(second, id);
+      return d.endedAt !== null ? d : null;
+    }, 30_000, "the pipeline to finish");
+    expect(nodeAt(final, "/Generate").attempts).toHaveLength(1);
+    expect(nodeAt(final, "/Execute/after").state).toBe("done");
+    expect(final.root.state).toBe("done");
+  });
+});
+
 describe("the baton command with a Docker engine", () => {
   it("runs every Exec in a container of its image, with the commit's files at /workspace", async () => {
     const pipeline = `
