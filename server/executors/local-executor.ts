@@ -137,7 +137,13 @@ function signalGroup(pid: number | undefined, signal: NodeJS.Signals): void {
   try {
     process.kill(-pid, signal);
   } catch {
-    // The group is gone.
+    // No such group: gone already, or the child has not called setsid yet (a kill right after
+    // the start). Signal the process itself so the signal is not lost in that window.
+    try {
+      process.kill(pid, signal);
+    } catch {
+      // Gone.
+    }
   }
 }
 
