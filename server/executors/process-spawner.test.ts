@@ -168,7 +168,9 @@ describe("the local executor's process spawner", () => {
     });
     expect((await slowHandle.exit).exitCode).toBe(0);
     expect(slow.bytes.stdout).toBe(20 * 1024 * 1024);
-    expect(calls).toBeGreaterThan(100);
+    // Delivered in pieces as it comes (at most 1 MB each on average), never as one buffer; how
+    // finely depends on how busy the machine is.
+    expect(calls).toBeGreaterThan(20);
     expect(vmKb(local.spawnerPid!, "VmHWM")).toBeLessThan(32 * 1024);
   }, 60_000);
 
