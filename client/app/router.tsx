@@ -1,6 +1,7 @@
 import { createBrowserRouter } from "react-router";
 import { PipelinePage } from "../features/pipeline-page";
 import { PipelinesListPage } from "../features/pipelines-list";
+import { RepositoriesPage, RepositoryPage, SettingsIndex, SettingsLayout } from "../features/settings";
 import { AppShell } from "./layout/app-shell";
 import { NotFoundPage } from "./routes/not-found-page";
 
@@ -11,6 +12,15 @@ export const router = createBrowserRouter([
     children: [
       { index: true, element: <PipelinesListPage /> },
       { path: "pipelines/:id", element: <PipelinePage /> },
+      {
+        path: "settings",
+        element: <SettingsLayout />,
+        children: [
+          { index: true, element: <SettingsIndex /> },
+          { path: "repositories", element: <RepositoriesPage /> },
+          { path: "repositories/:id", element: <RepositoryPage /> },
+        ],
+      },
       { path: "*", element: <NotFoundPage /> },
     ],
   },

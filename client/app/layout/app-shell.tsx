@@ -14,6 +14,9 @@ export function AppShell() {
           <Link to="/" className="hover:text-slate-900">
             Pipelines
           </Link>
+          <Link to="/settings" className="hover:text-slate-900" data-testid="nav-settings">
+            Settings
+          </Link>
         </nav>
         <div className="ml-auto flex items-center gap-3 text-sm text-slate-600">
           <ConnectionStatus />
