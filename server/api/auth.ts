@@ -94,6 +94,16 @@ export class Auth {
   }
 }
 
+/** Refuses (403) a signed-in principal whose role is not one of `roles`; put after `Auth.required()`. */
+export function requireRole(...roles: Principal["role"][]): RequestHandler {
+  return (req, _res, next) => {
+    const role = req.principal?.role;
+    if (!role) return next(new HttpError(401, "unauthorized", "sign in or send Authorization: Bearer <token>"));
+    if (!roles.includes(role)) return next(new HttpError(403, "forbidden", `this needs the ${roles.join(" or ")} role; you are ${role}`));
+    next();
+  };
+}
+
 export function readCookie(header: string | undefined, name: string): string | null {
   if (!header) return null;
   for (const part of header.split(";")) {

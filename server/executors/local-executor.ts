@@ -1,9 +1,11 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
+import os from "node:os";
 import path from "node:path";
 import type { ExecRequest, Executor, ExitInfo, OutputSink, PipelineSource, RunHandle } from "./executor";
 import { WorkerError } from "./executor";
 import { checkoutCommit } from "./git-checkout";
+import { ProcessSpawner, SpawnerUnavailable, type SpawnEnd } from "./process-spawner";
 
 export interface LocalExecutorOptions {
   /** Where per-pipeline workspaces live. */
@@ -12,6 +14,10 @@ export interface LocalExecutorOptions {
   /** The PATH and HOME commands get; nothing else of the server's environment reaches them. */
   commandPath: string;
   commandHome: string;
+  /** Start commands through the process-spawner helper (default); false spawns each from this process. */
+  spawnHelper?: boolean;
+  /** The helper's Perl interpreter (tests point it elsewhere); see ProcessSpawnerOptions. */
+  spawnHelperPerl?: string;
 }
 
 /** How long output may keep flowing after the shell exited (a background child holding the pipe). */
@@ -20,12 +26,21 @@ const DRAIN_AFTER_EXIT_MS = 1000;
 /**
  * Runs each attempt as `sh -c` in the pipeline's one checkout, in its own process group, with a
  * clean environment. Kill signals the whole group: SIGTERM, then SIGKILL after the grace period.
+ * Commands are forked by a small helper process (process-spawner.ts), as a fork from the server
+ * costs in proportion to its memory; without the helper they are spawned from here.
  */
 export class LocalExecutor implements Executor {
   readonly name = "local" as const;
   private readonly workspaces = new Map<string, string>();
+  private spawner: ProcessSpawner | null = null;
+  private helperWarned = false;
 
   constructor(private readonly options: LocalExecutorOptions) {}
+
+  /** The spawner helper's pid while it runs (diagnostics, tests). */
+  get spawnerPid(): number | null {
+    return this.spawner?.pid ?? null;
+  }
 
   workspaceOf(pipelineId: string): string {
     return this.workspaces.get(pipelineId) ?? path.join(this.options.workRoot, pipelineId, "workspace");
@@ -49,6 +64,16 @@ export class LocalExecutor implements Executor {
       if (key !== "BATON_SDK_MOUNT") env[key] = value;
     }
     env.BATON_ATTEMPT_ID = request.attemptId;
+    const spawner = this.helper();
+    if (spawner) {
+      try {
+        const spawned = await spawner.spawn({ cwd, command: request.command, env }, sink);
+        return followSpawned(spawned.pid, spawned.ended, this.options.killGraceMs);
+      } catch (error) {
+        if (!(error instanceof SpawnerUnavailable)) throw new WorkerError(`could not start sh: ${(error as Error).message}`);
+        // Nothing ran: start it here instead.
+      }
+    }
     let child: ChildProcess;
     try {
       child = spawn("/bin/sh", ["-c", request.command], { cwd, env, detached: true, stdio: ["ignore", "pipe", "pipe"] });
@@ -77,7 +102,25 @@ export class LocalExecutor implements Executor {
     fs.rmSync(path.join(this.options.workRoot, pipelineId), { recursive: true, force: true });
   }
 
-  async close(): Promise<void> {}
+  async close(): Promise<void> {
+    this.spawner?.close();
+  }
+
+  /** The helper, started on first use; null once it failed (commands are then spawned from here). */
+  private helper(): ProcessSpawner | null {
+    if (this.options.spawnHelper === false) return null;
+    if (this.spawner?.usable === false) return null;
+    if (!this.spawner) {
+      const spawner = new ProcessSpawner({ drainMs: DRAIN_AFTER_EXIT_MS, ...(this.options.spawnHelperPerl ? { perl: this.options.spawnHelperPerl } : {}) });
+      spawner.onDeath = (reason) => {
+        if (this.helperWarned) return;
+        this.helperWarned = true;
+        console.warn(`local executor: ${reason}; spawning commands from the server from now on (slower)`);
+      };
+      this.spawner = spawner;
+    }
+    return this.spawner;
+  }
 }
 
 function isOurProcess(pid: number, attemptId: string): boolean {
@@ -88,24 +131,47 @@ function isOurProcess(pid: number, attemptId: string): boolean {
   }
 }
 
+/** Signals a command's process group, if it still exists. */
+function signalGroup(pid: number | undefined, signal: NodeJS.Signals): void {
+  if (pid === undefined || pid <= 1) return;
+  try {
+    process.kill(-pid, signal);
+  } catch {
+    // No such group: gone already. A start resolves only after the exec (and so the setsid) on
+    // both paths; signalling the process itself is a safety net should that ever not hold.
+    try {
+      process.kill(pid, signal);
+    } catch {
+      // Gone.
+    }
+  }
+}
+
+/** A command the helper started: it relays the output, reaps the shell and kills the leftover group. */
+function followSpawned(pid: number, ended: Promise<SpawnEnd>, killGraceMs: number): RunHandle {
+  let killTimer: NodeJS.Timeout | null = null;
+  let exited = false;
+  const exit = ended.then((end): ExitInfo => {
+    exited = true;
+    if (killTimer) clearTimeout(killTimer);
+    return "exitCode" in end ? { exitCode: end.exitCode } : { exitCode: null, workerError: end.failure };
+  });
+  return {
+    ref: String(pid),
+    exit,
+    kill() {
+      if (exited || killTimer) return;
+      signalGroup(pid, "SIGTERM");
+      killTimer = setTimeout(() => signalGroup(pid, "SIGKILL"), killGraceMs);
+      killTimer.unref();
+    },
+  };
+}
+
 function followChild(child: ChildProcess, sink: OutputSink, killGraceMs: number): RunHandle {
   const pid = child.pid;
   let killTimer: NodeJS.Timeout | null = null;
   let exited = false;
-  const signalGroup = (signal: NodeJS.Signals) => {
-    if (pid === undefined) return;
-    try {
-      process.kill(-pid, signal);
-    } catch {
-      // No such group: gone already, or the child has not called setsid yet (a kill right after
-      // the start). Signal the process itself so the signal is not lost in that window.
-      try {
-        process.kill(pid, signal);
-      } catch {
-        // Gone.
-      }
-    }
-  };
 
   child.stdout!.on("data", (chunk: Buffer) => sink("stdout", chunk));
   child.stderr!.on("data", (chunk: Buffer) => sink("stderr", chunk));
@@ -119,7 +185,7 @@ function followChild(child: ChildProcess, sink: OutputSink, killGraceMs: number)
       settled = true;
       if (killTimer) clearTimeout(killTimer);
       // Whatever the command left running in its group ends with it.
-      signalGroup("SIGKILL");
+      signalGroup(pid, "SIGKILL");
       resolve(spawnError ? { exitCode: null, workerError: `could not run the command: ${spawnError.message}` } : { exitCode: code });
     };
     child.once("error", (error) => {
@@ -128,7 +194,7 @@ function followChild(child: ChildProcess, sink: OutputSink, killGraceMs: number)
     });
     child.once("exit", (exitCode, signal) => {
       exited = true;
-      code = exitCode ?? (signal ? 128 + (osSignalNumber(signal) ?? 0) : null);
+      code = exitCode ?? (signal ? 128 + (os.constants.signals[signal] ?? 0) : null);
       const drain = setTimeout(() => {
         child.stdout?.destroy();
         child.stderr?.destroy();
@@ -146,14 +212,9 @@ function followChild(child: ChildProcess, sink: OutputSink, killGraceMs: number)
     exit,
     kill() {
       if (exited || killTimer) return;
-      signalGroup("SIGTERM");
-      killTimer = setTimeout(() => signalGroup("SIGKILL"), killGraceMs);
+      signalGroup(pid, "SIGTERM");
+      killTimer = setTimeout(() => signalGroup(pid, "SIGKILL"), killGraceMs);
       killTimer.unref();
     },
   };
-}
-
-const SIGNALS: Partial<Record<NodeJS.Signals, number>> = { SIGHUP: 1, SIGINT: 2, SIGKILL: 9, SIGTERM: 15, SIGPIPE: 13, SIGABRT: 6 };
-function osSignalNumber(signal: NodeJS.Signals): number | undefined {
-  return SIGNALS[signal];
 }

@@ -131,6 +131,44 @@ const MIGRATIONS: string[] = [
     last_used_at INTEGER
   ) WITHOUT ROWID;
   `,
+  // Users, per-user sessions and API tokens (server/api/auth*): passwords argon2id, tokens SHA-256.
+  `
+  CREATE TABLE users (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    name TEXT NOT NULL UNIQUE COLLATE NOCASE,
+    password_hash TEXT NOT NULL,
+    role TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    password_changed_at INTEGER NOT NULL
+  );
+
+  ALTER TABLE sessions ADD COLUMN user_id INTEGER REFERENCES users (id) ON DELETE CASCADE;
+  CREATE INDEX sessions_user ON sessions (user_id);
+
+  CREATE TABLE api_tokens (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    name TEXT NOT NULL,
+    token_hash TEXT NOT NULL UNIQUE,
+    role TEXT NOT NULL,
+    created_by TEXT,
+    created_at INTEGER NOT NULL,
+    last_used_at INTEGER,
+    revoked_at INTEGER
+  );
+  `,
+  // Secrets (server/integrations/secrets): global when repository_id is NULL; values are SecretBox ciphertexts.
+  `
+  CREATE TABLE secrets (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    repository_id INTEGER REFERENCES repositories (id) ON DELETE CASCADE,
+    name TEXT NOT NULL,
+    value TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    updated_at INTEGER NOT NULL,
+    updated_by TEXT
+  );
+  CREATE UNIQUE INDEX secrets_scope_name ON secrets (IFNULL(repository_id, 0), name);
+  `,
 ];
 
 /** Opens (creating and migrating) the SQLite database under the data dir, in WAL mode. */

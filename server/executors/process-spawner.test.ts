@@ -1,0 +1,309 @@
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { afterEach, describe, expect, it, vi } from "vitest";
+import type { ExecRequest, OutputSink, OutputStream, RunHandle } from "./executor";
+import { LocalExecutor, type LocalExecutorOptions } from "./local-executor";
+import { ProcessSpawner } from "./process-spawner";
+
+const cleanups: (() => Promise<void> | void)[] = [];
+afterEach(async () => {
+  vi.restoreAllMocks();
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+});
+
+async function executor(options: Partial<LocalExecutorOptions> = {}): Promise<LocalExecutor> {
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), "baton-spawner-"));
+  const local = new LocalExecutor({ workRoot: root, killGraceMs: 2000, commandPath: "/usr/bin:/bin", commandHome: root, ...options });
+  await local.preparePipeline({ pipelineId: "p1", repoDir: null, sha: null });
+  cleanups.push(async () => {
+    await local.close();
+    fs.rmSync(root, { recursive: true, force: true });
+  });
+  return local;
+}
+
+let attempts = 0;
+function request(command: string, env: Record<string, string> = {}): ExecRequest {
+  attempts++;
+  return { pipelineId: "p1", path: "/n", attempt: 1, attemptId: `att-${process.pid}-${attempts}`, command, env, image: null, cpu: null, mem: null, containerKey: null };
+}
+
+function collect(): { out: Record<OutputStream, string>; bytes: Record<OutputStream, number>; sink: OutputSink } {
+  const out: Record<OutputStream, string> = { stdout: "", stderr: "", system: "" };
+  const bytes: Record<OutputStream, number> = { stdout: 0, stderr: 0, system: 0 };
+  return {
+    out,
+    bytes,
+    sink: (stream, chunk) => {
+      bytes[stream] += chunk.length;
+      if (out[stream].length < 1 << 20) out[stream] += chunk.toString();
+    },
+  };
+}
+
+/** Dead or a zombie nobody reaped yet. */
+function gone(pid: number): boolean {
+  try {
+    return fs.readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]![0] === "Z";
+  } catch {
+    return true;
+  }
+}
+
+async function until(check: () => boolean, ms: number, what: string): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
+
+function vmKb(pid: number, field: "VmRSS" | "VmHWM"): number {
+  const line = fs.readFileSync(`/proc/${pid}/status`, "utf8").split("\n").find((l) => l.startsWith(`${field}:`))!;
+  return Number(line.split(/\s+/)[1]);
+}
+
+function stopLater(handle: RunHandle): void {
+  cleanups.push(() => {
+    const pid = Number(handle.ref);
+    try {
+      process.kill(-pid, "SIGKILL");
+    } catch {
+      // Already gone.
+    }
+  });
+}
+
+describe("the local executor's process spawner", () => {
+  it("reports the exact exit code, and 128 + the signal when a signal ends the shell", async () => {
+    const local = await executor();
+    const codes = [];
+    for (const command of ["true", "exit 3", "kill -TERM $$", "kill -KILL $$", "kill -USR1 $$"]) {
+      const handle = await local.start(request(command), collect().sink);
+      codes.push((await handle.exit).exitCode);
+    }
+    expect(codes).toEqual([0, 3, 143, 137, 128 + os.constants.signals.SIGUSR1]);
+    expect(local.spawnerPid).not.toBeNull();
+  });
+
+  it("delivers stdout and stderr separately, as they come rather than at the end", async () => {
+    const local = await executor();
+    const { out, sink } = collect();
+    const handle = await local.start(request("echo out; echo err >&2; sleep 1.5; echo done; echo late >&2"), sink);
+    let ended = false;
+    void handle.exit.then(() => (ended = true));
+    await until(() => out.stdout === "out\n" && out.stderr === "err\n", 1000, "the first lines");
+    expect(ended).toBe(false);
+    expect((await handle.exit).exitCode).toBe(0);
+    expect(out).toEqual({ stdout: "out\ndone\n", stderr: "err\nlate\n", system: "" });
+  });
+
+  it("runs in the workspace, in its own process group, with only PATH, HOME, the request's env and BATON_ATTEMPT_ID", async () => {
+    const local = await executor();
+    const { out, sink } = collect();
+    const req = request("env; echo cwd=$(pwd); echo pgid=$(cut -d' ' -f5 /proc/$$/stat); sleep 0.5", { NODE_VAR: "x y", BATON_SDK_MOUNT: "/sdk", WITH_EQUALS: "a=b" });
+    const handle = await local.start(req, sink);
+    // Read while the command runs: ref names the shell from the moment start() resolves.
+    const environ = fs.readFileSync(`/proc/${handle.ref}/environ`, "latin1").split("\0");
+    expect(environ).toContain(`BATON_ATTEMPT_ID=${req.attemptId}`);
+    expect((await handle.exit).exitCode).toBe(0);
+    const lines = out.stdout.trim().split("\n");
+    const env = lines.filter((l) => !l.startsWith("cwd=") && !l.startsWith("pgid="));
+    // sh itself exports PWD.
+    expect(env.filter((l) => !l.startsWith("PWD=")).sort()).toEqual(
+      ["PATH=/usr/bin:/bin", `HOME=${path.dirname(path.dirname(local.workspaceOf("p1")))}`, "NODE_VAR=x y", "WITH_EQUALS=a=b", `BATON_ATTEMPT_ID=${req.attemptId}`].sort(),
+    );
+    expect(lines).toContain(`cwd=${fs.realpathSync(local.workspaceOf("p1"))}`);
+    expect(lines).toContain(`pgid=${handle.ref}`);
+  });
+
+  it("kills the whole group of a command that ignores SIGTERM: SIGTERM, then SIGKILL after the grace period", async () => {
+    const local = await executor({ killGraceMs: 400 });
+    const { out, sink } = collect();
+    const handle = await local.start(request("trap '' TERM; sleep 600 & echo $!; wait; sleep 600"), sink);
+    stopLater(handle);
+    await until(() => out.stdout.includes("\n"), 2000, "the background pid");
+    const background = Number(out.stdout.trim());
+    const started = Date.now();
+    handle.kill();
+    handle.kill();
+    const exit = await handle.exit;
+    expect(Date.now() - started).toBeGreaterThanOrEqual(350);
+    expect(Date.now() - started).toBeLessThan(3000);
+    expect(exit.exitCode).toBe(137);
+    await until(() => gone(background), 2000, "the background sleep to die");
+    handle.kill();
+  });
+
+  it("delivers a kill sent the moment start resolves: the start waits for the exec, so the group exists", async () => {
+    const local = await executor({ killGraceMs: 10_000 });
+    for (let i = 0; i < 20; i++) {
+      const handle = await local.start(request("sleep 600"), collect().sink);
+      stopLater(handle);
+      handle.kill();
+      const started = Date.now();
+      expect(await handle.exit).toEqual({ exitCode: 143 });
+      expect(Date.now() - started).toBeLessThan(5000);
+    }
+  });
+
+  it("fails the start when the exec of sh fails, with the reason", async () => {
+    const local = await executor();
+    // One argument longer than the kernel takes (MAX_ARG_STRLEN, 128 KiB): execve says E2BIG.
+    const command = `true ${"#".repeat(200_000)}`;
+    await expect(local.start(request(command), collect().sink)).rejects.toThrow(/could not start sh: exec \/bin\/sh: Argument list too long/);
+    expect(await (await local.start(request("exit 2"), collect().sink)).exit).toEqual({ exitCode: 2 });
+  });
+
+  it("ends a run whose background child holds its pipes after the drain, delivering what came meanwhile and killing the child", async () => {
+    const local = await executor();
+    const { out, sink } = collect();
+    const started = Date.now();
+    const handle = await local.start(request("sleep 600 & echo $!; (sleep 0.2; echo late) & echo early"), sink);
+    stopLater(handle);
+    expect((await handle.exit).exitCode).toBe(0);
+    expect(Date.now() - started).toBeLessThan(3000);
+    const [background, ...rest] = out.stdout.trim().split("\n");
+    expect(rest).toEqual(["early", "late"]);
+    await until(() => gone(Number(background)), 2000, "the background sleep to die");
+  });
+
+  it("streams 200 MB through without buffering it, whether the sink is fast or slow", async () => {
+    const local = await executor();
+    const { bytes, sink } = collect();
+    const size = 200 * 1024 * 1024;
+    const handle = await local.start(request(`head -c ${size} /dev/zero; head -c 1000 /dev/zero >&2`), sink);
+    expect((await handle.exit).exitCode).toBe(0);
+    expect(bytes.stdout).toBe(size);
+    expect(bytes.stderr).toBe(1000);
+
+    // A sink slower than the command: the helper stops reading instead of holding the output.
+    const slow = collect();
+    let calls = 0;
+    const slowHandle = await local.start(request(`head -c ${20 * 1024 * 1024} /dev/zero`), (stream, chunk) => {
+      calls++;
+      const until = performance.now() + 1;
+      while (performance.now() < until);
+      slow.sink(stream, chunk);
+    });
+    expect((await slowHandle.exit).exitCode).toBe(0);
+    expect(slow.bytes.stdout).toBe(20 * 1024 * 1024);
+    // Delivered in pieces as it comes (at most 1 MB each on average), never as one buffer; how
+    // finely depends on how busy the machine is.
+    expect(calls).toBeGreaterThan(20);
+    expect(vmKb(local.spawnerPid!, "VmHWM")).toBeLessThan(32 * 1024);
+  }, 60_000);
+
+  it("falls back to spawning from the server, with one warning, when the helper is killed; its runs end with workerError", async () => {
+    const warn = vi.spyOn(console, "warn").mockImplementation(() => undefined);
+    const local = await executor();
+    const running = await local.start(request("sleep 600"), collect().sink);
+    stopLater(running);
+    const helper = local.spawnerPid!;
+    process.kill(helper, "SIGKILL");
+    const exit = await running.exit;
+    expect(exit.exitCode).toBeNull();
+    expect(exit.workerError).toMatch(/process spawner/);
+    await until(() => gone(Number(running.ref)), 2000, "the orphaned command to be killed");
+
+    for (const word of ["one", "two"]) {
+      const { out, sink } = collect();
+      const handle = await local.start(request(`echo ${word}; echo err >&2; exit 4`), sink);
+      expect(await handle.exit).toEqual({ exitCode: 4 });
+      expect(out).toEqual({ stdout: `${word}\n`, stderr: "err\n", system: "" });
+    }
+    expect(local.spawnerPid).toBeNull();
+    expect(warn).toHaveBeenCalledTimes(1);
+  });
+
+  it("falls back to spawning from the server when the helper cannot start", async () => {
+    const warn = vi.spyOn(console, "warn").mockImplementation(() => undefined);
+    const local = await executor({ spawnHelperPerl: "/nonexistent/perl" });
+    const results = await Promise.all(
+      ["a", "b", "c"].map(async (word) => {
+        const { out, sink } = collect();
+        const handle = await local.start(request(`echo ${word}`), sink);
+        return { exit: await handle.exit, out: out.stdout };
+      }),
+    );
+    expect(results).toEqual(["a", "b", "c"].map((word) => ({ exit: { exitCode: 0 }, out: `${word}\n` })));
+    expect(warn).toHaveBeenCalledTimes(1);
+    expect(warn.mock.calls[0]![0]).toMatch(/spawning commands from the server/);
+  });
+
+  it("leaves running commands alone when closed, for a restart to find by pid", async () => {
+    const local = await executor();
+    const req = request("sleep 600");
+    const handle = await local.start(req, collect().sink);
+    stopLater(handle);
+    const helper = local.spawnerPid!;
+    await local.close();
+    await until(() => gone(helper), 2000, "the helper to exit");
+    expect(gone(Number(handle.ref))).toBe(false);
+    expect(await local.reattach(handle.ref, req)).toBeNull();
+    await until(() => gone(Number(handle.ref)), 2000, "reattach to stop the orphan");
+  });
+});
+
+describe("ProcessSpawner", () => {
+  it("rejects a command whose working directory is missing, and keeps serving the next", async () => {
+    const spawner = new ProcessSpawner({ drainMs: 1000 });
+    cleanups.push(() => spawner.close());
+    await expect(spawner.spawn({ cwd: "/nonexistent/dir", command: "true", env: {} }, () => undefined)).rejects.toThrow(/chdir \/nonexistent\/dir/);
+    const spawned = await spawner.spawn({ cwd: "/", command: "exit 5", env: {} }, () => undefined);
+    expect(await spawned.ended).toEqual({ exitCode: 5 });
+  });
+
+  it("passes output through unchanged whatever its bytes, in order", async () => {
+    const spawner = new ProcessSpawner({ drainMs: 1000 });
+    cleanups.push(() => spawner.close());
+    const chunks: Buffer[] = [];
+    const spawned = await spawner.spawn({ cwd: "/", command: "printf 'a\\000b\\377\\n'; head -c 300000 /dev/zero | tr '\\0' y", env: { PATH: "/usr/bin:/bin" } }, (stream, chunk) => {
+      if (stream === "stdout") chunks.push(Buffer.from(chunk));
+    });
+    expect(await spawned.ended).toEqual({ exitCode: 0 });
+    const all = Buffer.concat(chunks);
+    expect(all.subarray(0, 5)).toEqual(Buffer.from([0x61, 0, 0x62, 0xff, 0x0a]));
+    expect(all.length).toBe(5 + 300000);
+    expect(all.subarray(5).every((b) => b === 0x79)).toBe(true);
+  });
+
+  it("keeps the end of a command's output when the server fell behind for longer than the drain time", async () => {
+    // The server stalls on the first chunk while the command writes the rest and exits; whatever
+    // the socket, the helper's buffer and the pipe then hold must all still arrive. Sizes sweep
+    // across where the pipe is left holding the tail when the helper stops reading.
+    const spawner = new ProcessSpawner({ drainMs: 20 });
+    cleanups.push(() => spawner.close());
+    const lost: string[] = [];
+    for (let size = 1_000_000; size <= 2_000_000; size += 32_000) {
+      let received = 0;
+      const spawned = await spawner.spawn({ cwd: "/", command: `head -c ${size} /dev/zero`, env: {} }, (_stream, chunk) => {
+        if (received === 0) {
+          const until = performance.now() + 150;
+          while (performance.now() < until);
+        }
+        received += chunk.length;
+      });
+      expect(await spawned.ended).toEqual({ exitCode: 0 });
+      if (received !== size) lost.push(`${size - received} of ${size}`);
+    }
+    expect(lost).toEqual([]);
+  });
+
+  it("runs many commands at once, each output with its own run", async () => {
+    const spawner = new ProcessSpawner({ drainMs: 1000 });
+    cleanups.push(() => spawner.close());
+    const runs = await Promise.all(
+      Array.from({ length: 40 }, async (_, i) => {
+        let text = "";
+        const spawned = await spawner.spawn({ cwd: "/", command: `i=0; while [ $i -lt 50 ]; do echo ${i}; i=$((i+1)); done; exit ${i % 7}`, env: {} }, (_stream, chunk) => (text += chunk.toString()));
+        return { i, end: await spawned.ended, text };
+      }),
+    );
+    for (const run of runs) {
+      expect(run.end).toEqual({ exitCode: run.i % 7 });
+      expect(run.text).toBe(`${run.i}\n`.repeat(50));
+    }
+  });
+});
