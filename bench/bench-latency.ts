@@ -7,9 +7,7 @@ import os from "node:os";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import type { NodeView } from "../shared/api/pipeline-views";
-import { createHttpApp } from "../server/api/http-app";
-import { loadConfig } from "../server/config";
-import { createBaton } from "../server/create-baton";
+import { installLatencyTrace, type LatencyTrace } from "./latency-trace";
 
 export interface LatencyResult {
   executor: "local" | "docker";
@@ -50,13 +48,19 @@ function findExec(node: NodeView, name: string): NodeView | null {
  * the timestamp Baton gives that Exec's first output line as it arrives: an upper bound on when
  * the command started. With Docker the image is present (no pull).
  */
-export async function benchPushLatency(executor: "local" | "docker", deliveries = 20): Promise<LatencyResult> {
+export async function benchPushLatency(
+  executor: "local" | "docker",
+  deliveries = 20,
+  options: { execWithRepo?: boolean; trace?: LatencyTrace } = {},
+): Promise<LatencyResult> {
   const root = fs.mkdtempSync(path.join(os.tmpdir(), "baton-bench-latency-"));
   const work = path.join(root, "work");
   const bare = path.join(root, "origin.git");
   fs.mkdirSync(work);
   git(work, "init", "--quiet", "--initial-branch=main");
-  const exec = { type: "exec", name: "first", command: "echo started", ...(executor === "docker" ? { image: BUSYBOX } : {}) };
+  // execWithRepo: the Exec in the generate step's image with the repository, as most pipelines have it.
+  const image = options.execWithRepo ? { image: "baton-test/node:20", copyRepo: true } : BUSYBOX;
+  const exec = { type: "exec", name: "first", command: "echo started", ...(executor === "docker" ? { image } : {}) };
   fs.writeFileSync(path.join(work, "pipeline.json"), JSON.stringify(exec));
   // Real users' generate step runs in node:20; here the offline stand-in built by scripts/build-test-images.sh.
   fs.writeFileSync(path.join(work, ".conducto.cfg"), `[push]\ncommand = cat pipeline.json\n${executor === "docker" ? "image = baton-test/node:20\n" : ""}`);
@@ -65,6 +69,10 @@ export async function benchPushLatency(executor: "local" | "docker", deliveries 
   git(root, "clone", "--quiet", "--bare", work, bare);
   git(work, "remote", "add", "origin", bare);
 
+  // Loaded here, not at the top, so that LATENCY_TRACE's wrappers are in place before the server's modules bind them.
+  const { createHttpApp } = await import("../server/api/http-app");
+  const { loadConfig } = await import("../server/config");
+  const { createBaton } = await import("../server/create-baton");
   const config = loadConfig({ PATH: process.env.PATH, HOME: process.env.HOME, BATON_DATA: path.join(root, "data"), BATON_EXECUTOR: executor, BATON_ADMIN_TOKEN: "bench-admin-token-0123456789" });
   const baton = await createBaton(config);
   const app = createHttpApp(baton);
@@ -88,6 +96,7 @@ export async function benchPushLatency(executor: "local" | "docker", deliveries 
       Object.assign(push, { ref: "refs/heads/main", after: sha });
       Object.assign(push.repository, { full_name: "bench/latency", name: "latency", clone_url: bare });
       const body = JSON.stringify(push);
+      options.trace?.begin();
       const sent = Date.now();
       const response = await fetch(url, {
         method: "POST",
@@ -103,13 +112,14 @@ export async function benchPushLatency(executor: "local" | "docker", deliveries 
       if (response.status !== 202 || typeof answer.delivery !== "number") throw new Error(`delivery refused: ${response.status} ${JSON.stringify(answer)}`);
       await baton.integrations.idle();
       const launched = baton.integrations.deliveries.get(answer.delivery)?.pipelines ?? [];
-      if (launched.length !== 1) throw new Error(`delivery ${answer.delivery} launched ${launched.length} pipelines`);
+      if (launched.length !== 1) throw new Error(`delivery ${answer.delivery} launched ${launched.length} pipelines: ${JSON.stringify(baton.integrations.deliveries.get(answer.delivery))}`);
       const detail = await baton.engine.whenIdle(launched[0]!.id);
       const node = findExec(detail.root, "first");
       if (!node || node.state !== "done") throw new Error(`the first Exec did not finish done: ${node?.state ?? "missing"}`);
       const first = baton.engine.readLog(detail.id, node.path, undefined, 0, 50).lines.find((line) => line.stream === "stdout");
       if (!first || first.text !== "started") throw new Error(`the first Exec printed ${JSON.stringify(first?.text)}`);
       if (i >= 0) samples.push(first.ts - sent);
+      options.trace?.mark("the Exec's first output line (the end mark)", performance.now() - (Date.now() - first.ts));
     }
     samples.sort((a, b) => a - b);
     return { executor, samples, medianMs: quantile(samples, 0.5), p95Ms: quantile(samples, 0.95), floorMs: floor(executor, Math.min(deliveries, 10)) };
@@ -136,8 +146,12 @@ function floor(executor: "local" | "docker", n: number): number {
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
   const executor = process.argv.includes("--docker") ? "docker" : "local";
-  benchPushLatency(executor).then(
-    (r) => console.log(`${r.executor}: median ${r.medianMs} ms, p95 ${r.p95Ms} ms, floor ${r.floorMs.toFixed(1)} ms; samples ${r.samples.join(" ")}`),
+  const trace = process.env.LATENCY_TRACE === "1" ? installLatencyTrace() : undefined;
+  benchPushLatency(executor, 20, { execWithRepo: process.argv.includes("--with-repo"), ...(trace ? { trace } : {}) }).then(
+    (r) => {
+      if (trace) console.log(`the last delivery, ms after sending it:\n${trace.text()}`);
+      console.log(`${r.executor}: median ${r.medianMs} ms, p95 ${r.p95Ms} ms, floor ${r.floorMs.toFixed(1)} ms; samples ${r.samples.join(" ")}`);
+    },
     (error: Error) => {
       console.error(error);
       process.exit(1);

@@ -15,14 +15,19 @@ const Env = z.object({
   BATON_MAX_PARALLEL: z.coerce.number().int().positive().default(16),
   BATON_PUBLIC_URL: z.string().url().optional(),
   BATON_ADMIN_TOKEN: z.string().min(16, "BATON_ADMIN_TOKEN must be at least 16 characters").optional(),
+  BATON_ADMIN_PASSWORD: z.preprocess((value) => (value === "" ? undefined : value), z.string().min(8, "BATON_ADMIN_PASSWORD must be at least 8 characters").max(1024).optional()),
   BATON_SECRET_KEY: z.string().min(16).optional(),
   BATON_KILL_GRACE: z.string().refine(isDuration, "a duration such as 10s").default("10s"),
   BATON_GENERATE_IMAGE: z.string().default("node:20"),
   BATON_INSTANCE: z.string().regex(/^[a-zA-Z0-9_.-]+$/).optional(),
   DOCKER_HOST: z.string().optional(),
+  /** Crash tests only: webhook processing stops for good at this point (see RepositoryIntegrations). */
+  BATON_TEST_PAUSE: z.enum(["delivery-before-launch", "delivery-before-finish"]).optional(),
   PATH: z.string().default("/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"),
   HOME: z.string().default(os.homedir()),
 });
+
+export type TestPausePoint = "delivery-before-launch" | "delivery-before-finish";
 
 export interface Config {
   port: number;
@@ -32,11 +37,14 @@ export interface Config {
   maxParallel: number;
   publicUrl: string;
   adminToken: string | undefined;
+  /** The first admin's password (only used when there are no users yet). */
+  adminPassword: string | undefined;
   secretKey: string | undefined;
   killGraceMs: number;
   generateImage: string;
   instanceId: string | undefined;
   dockerHost: string | undefined;
+  testPause: TestPausePoint | null;
   /** PATH and HOME given to commands: the only values of the server's own environment they see. */
   commandPath: string;
   commandHome: string;
@@ -57,11 +65,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     maxParallel: e.BATON_MAX_PARALLEL,
     publicUrl: (e.BATON_PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/$/, ""),
     adminToken: e.BATON_ADMIN_TOKEN,
+    adminPassword: e.BATON_ADMIN_PASSWORD,
     secretKey: e.BATON_SECRET_KEY,
     killGraceMs: parseDuration(e.BATON_KILL_GRACE),
     generateImage: e.BATON_GENERATE_IMAGE,
     instanceId: e.BATON_INSTANCE,
     dockerHost: e.DOCKER_HOST,
+    testPause: e.BATON_TEST_PAUSE ?? null,
     commandPath: e.PATH,
     commandHome: e.HOME,
   };

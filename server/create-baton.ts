@@ -5,6 +5,8 @@ import type { Config } from "./config";
 import { Engine } from "./engine";
 import { CfgLauncher } from "./integrations/cfg-launcher";
 import { RepositoryIntegrations } from "./integrations/repositories";
+import { SecretBox } from "./integrations/repositories/secret-box";
+import { SecretStore } from "./integrations/secrets/secret-store";
 import { selectExecutor } from "./executors/select-executor";
 import { openDatabase, type Db } from "./store/database";
 import { PipelineStore } from "./store/pipeline-store";
@@ -21,6 +23,8 @@ export interface Baton {
   launcher: CfgLauncher;
   /** Repositories, webhooks, local hooks, commit statuses and cron (server/integrations). */
   integrations: RepositoryIntegrations;
+  /** Global and per-repository secrets, given to a repository's pipelines at each attempt's start. */
+  secrets: SecretStore;
   executorReason: string;
   close(): Promise<void>;
 }
@@ -30,6 +34,7 @@ export async function createBaton(config: Config, options: { recover?: boolean }
   const db = openDatabase(config.dataDir);
   const store = new PipelineStore(db);
   const { executor, reason, cleanup } = await selectExecutor(config);
+  const secrets = new SecretStore(db, SecretBox.open(config.dataDir, config.secretKey));
   const engine = new Engine({
     store,
     executor,
@@ -37,6 +42,7 @@ export async function createBaton(config: Config, options: { recover?: boolean }
     maxParallel: config.maxParallel,
     generateEnv: { NODE_OPTIONS: sdkNodeOptions(), BATON_SDK_MOUNT: INSTALL_ROOT },
     generateImage: executor.name === "docker" ? config.generateImage : null,
+    secrets: (repositoryId) => secrets.resolve(repositoryId),
   });
   if (options.recover !== false) {
     const recovered = await engine.recover();
@@ -50,6 +56,7 @@ export async function createBaton(config: Config, options: { recover?: boolean }
     if (removed > 0) engine.emit("notice", `removed ${removed} container(s) no live attempt needed`);
   }
   const launcher = new CfgLauncher(engine);
+  if (options.recover !== false) launcher.rememberRunning(store.livePipelineIds().flatMap((id) => store.getPipeline(id) ?? []));
   const integrations = new RepositoryIntegrations(config, db, engine, launcher);
   // A command-line run (recover: false) may share a server's data dir: it leaves the server's deliveries and schedules alone.
   if (options.recover !== false) integrations.start();
@@ -62,6 +69,7 @@ export async function createBaton(config: Config, options: { recover?: boolean }
     engine,
     launcher,
     integrations,
+    secrets,
     executorReason: reason,
     async close() {
       clearInterval(sweeper);

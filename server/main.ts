@@ -16,7 +16,7 @@ async function main(): Promise<void> {
   const port = typeof address === "object" && address ? address.port : config.port;
   console.log(`baton: executor ${baton.executorReason}`);
   console.log(`baton: data in ${config.dataDir}`);
-  if (auth.generated) console.log(`baton: admin token (shown once, kept in ${config.dataDir}/admin-token): ${auth.adminToken}`);
+  for (const note of auth.startupNotes) console.log(`baton: ${note}`);
   console.log(`baton: listening on http://localhost:${port}`);
 
   const stop = async () => {

@@ -1,7 +1,7 @@
 import { createBrowserRouter } from "react-router";
 import { PipelinePage } from "../features/pipeline-page";
 import { PipelinesListPage } from "../features/pipelines-list";
-import { RepositoriesPage, RepositoryPage, SettingsIndex, SettingsLayout } from "../features/settings";
+import { RepositoriesPage, RepositoryPage, SecretsPage, SettingsIndex, SettingsLayout, TokensPage, UsersPage } from "../features/settings";
 import { AppShell } from "./layout/app-shell";
 import { NotFoundPage } from "./routes/not-found-page";
 
@@ -19,6 +19,9 @@ export const router = createBrowserRouter([
           { index: true, element: <SettingsIndex /> },
           { path: "repositories", element: <RepositoriesPage /> },
           { path: "repositories/:id", element: <RepositoryPage /> },
+          { path: "secrets", element: <SecretsPage /> },
+          { path: "users", element: <UsersPage /> },
+          { path: "tokens", element: <TokensPage /> },
         ],
       },
       { path: "*", element: <NotFoundPage /> },

@@ -4,7 +4,9 @@ import { Router } from "express";
 import type { LaunchResult } from "../../shared/api/api-contract";
 import { INSTALL_ROOT } from "../create-baton";
 import { git } from "../executors/git-checkout";
+import { rolesThatCan } from "../../shared/api/roles";
 import type { CfgLauncher } from "../integrations/cfg-launcher";
+import { requireRole } from "./auth";
 
 /**
  * The bundled `examples/hello` as a git repository under the data dir (Baton runs commits), kept
@@ -28,7 +30,7 @@ export async function exampleRepository(dataDir: string, name = "hello"): Promis
 
 export function examplesRouter(dataDir: string, launcher: CfgLauncher): Router {
   const router = Router();
-  router.post("/hello", async (req, res) => {
+  router.post("/hello", requireRole(...rolesThatCan("operate")), async (req, res) => {
     const repoDir = await exampleRepository(dataDir);
     const { launched, skipped } = await launcher.launch({
       repoDir,

@@ -3,18 +3,23 @@ import http from "node:http";
 import path from "node:path";
 import express from "express";
 import helmet from "helmet";
-import { SessionRequest } from "../../shared/api/api-contract";
 import type { Baton } from "../create-baton";
 import { INSTALL_ROOT } from "../create-baton";
 import type { CfgLauncher } from "../integrations/cfg-launcher";
 import { githubWebhookRouter } from "../integrations/github/webhook-router";
 import { localGitRouter } from "../integrations/local-git/local-git-router";
 import { deliveriesRouter, repositoriesRouter } from "../integrations/repositories/repositories-router";
+import { globalSecretsRouter, repositorySecretsRouter } from "../integrations/secrets/secrets-router";
 import { attachSocketServer } from "../realtime/socket-server";
-import { HttpError, errorHandler, notFound, parseWith } from "./api-errors";
-import { Auth, sessionCookie } from "./auth";
+import { HttpError, errorHandler, notFound } from "./api-errors";
+import { Auth } from "./auth";
+import { csrfGuard } from "./csrf-guard";
 import { examplesRouter } from "./examples-router";
+import { LoginThrottle } from "./login-throttle";
 import { pipelinesRouter } from "./pipelines-router";
+import { sessionRouter, signInRouter } from "./session-router";
+import { tokensRouter } from "./tokens-router";
+import { usersRouter } from "./users-router";
 
 export interface HttpApp {
   server: http.Server;
@@ -27,7 +32,8 @@ export interface HttpApp {
 /** Express for the API and the built SPA, Socket.IO beside it, on one HTTP server. */
 export function createHttpApp(baton: Baton): HttpApp {
   const app = express();
-  const auth = new Auth(baton.db, baton.config.dataDir, baton.config.adminToken);
+  const auth = new Auth(baton.db, { dataDir: baton.config.dataDir, adminToken: baton.config.adminToken, adminPassword: baton.config.adminPassword });
+  const throttle = new LoginThrottle();
   const launcher = baton.launcher;
   app.disable("x-powered-by");
   app.set("trust proxy", "loopback");
@@ -43,33 +49,27 @@ export function createHttpApp(baton: Baton): HttpApp {
   // Before the JSON parser (the signature is over the raw body); authenticated by that signature.
   const webhooks = githubWebhookRouter(baton.integrations);
   api.use("/webhooks", webhooks);
+  api.use(csrfGuard(baton.config.publicUrl));
   api.use(express.json({ limit: "16mb" }));
   api.get("/health", (_req, res) => {
     res.json({ ok: true });
   });
-  api.post("/session", (req, res) => {
-    const { token } = parseWith(SessionRequest, req.body, "sign-in");
-    const { session, principal } = auth.signIn(token);
-    res.setHeader("set-cookie", sessionCookie(session, req.secure));
-    res.json({ user: principal });
-  });
-  // Local git hooks authenticate with their own per-hook token (or the admin token).
+  const signIn = signInRouter(auth, throttle);
+  api.use(signIn);
+  // Local git hooks authenticate with their own per-hook token (or an operator or admin API token).
   const hooks = localGitRouter(baton.integrations, auth);
   api.use("/hooks", hooks);
   api.use(auth.required());
-  api.get("/session", (req, res) => {
-    res.json({ user: req.principal });
-  });
-  api.delete("/session", (req, res) => {
-    auth.signOut(req.headers.cookie);
-    res.setHeader("set-cookie", sessionCookie("", req.secure).replace(/Max-Age=\d+/, "Max-Age=0"));
-    res.status(204).end();
-  });
   const mounted: [string, express.Router][] = [
+    ["/session", sessionRouter(auth, throttle)],
+    ["/users", usersRouter(auth)],
+    ["/tokens", tokensRouter(auth)],
     ["/pipelines", pipelinesRouter(baton.engine, launcher)],
     ["/examples", examplesRouter(baton.config.dataDir, launcher)],
     ["/repositories", repositoriesRouter(baton.integrations)],
     ["/deliveries", deliveriesRouter(baton.integrations)],
+    ["/secrets", globalSecretsRouter(baton.secrets)],
+    ["/repositories", repositorySecretsRouter(baton.secrets, baton.integrations.repositories)],
   ];
   for (const [prefix, router] of mounted) api.use(prefix, router);
   api.use(notFound);
@@ -92,6 +92,7 @@ export function createHttpApp(baton: Baton): HttpApp {
   attachSocketServer(server, baton.engine, auth);
   const routes = [
     ...listRoutes(api, "/api"),
+    ...listRoutes(signIn, "/api"),
     ...listRoutes(webhooks, "/api/webhooks"),
     ...listRoutes(hooks, "/api/hooks"),
     ...mounted.flatMap(([prefix, router]) => listRoutes(router, `/api${prefix}`)),

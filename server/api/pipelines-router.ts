@@ -1,13 +1,15 @@
 import fs from "node:fs";
 import path from "node:path";
-import { Router } from "express";
+import { Router, type Request } from "express";
 import { LaunchRequest, LogQuery, PipelineListQuery, type LaunchResult } from "../../shared/api/api-contract";
 import { NodeAction } from "../../shared/api/node-actions";
 import { validatePipeline } from "../../shared/pipeline/validate-pipeline";
 import type { Engine } from "../engine";
 import { git } from "../executors/git-checkout";
 import type { CfgLauncher } from "../integrations/cfg-launcher";
+import { rolesThatCan } from "../../shared/api/roles";
 import { HttpError, parseWith } from "./api-errors";
+import { requireRole } from "./auth";
 
 /** Reads `.conducto.cfg` from the repository's default branch, so a branch cannot change what runs. */
 async function cfgFromDefaultBranch(repoDir: string): Promise<string> {
@@ -25,15 +27,17 @@ function localRepository(repo: string): string {
   return dir;
 }
 
+/** `/api/pipelines`: any role reads pipelines and logs; launching and node actions need `operate`. */
 export function pipelinesRouter(engine: Engine, launcher: CfgLauncher): Router {
   const router = Router();
+  const operate = requireRole(...rolesThatCan("operate"));
 
   router.get("/", (req, res) => {
     const query = parseWith(PipelineListQuery, req.query, "query");
     res.json({ pipelines: engine.list(query) });
   });
 
-  router.post("/", async (req, res) => {
+  router.post("/", operate, async (req, res) => {
     const request = parseWith(LaunchRequest, req.body, "launch request");
     const who = `user:${req.principal?.name ?? "unknown"}`;
     if (request.kind === "pipeline") {
@@ -67,7 +71,7 @@ export function pipelinesRouter(engine: Engine, launcher: CfgLauncher): Router {
     res.json(detail);
   });
 
-  router.post("/:id/actions", (req, res) => {
+  router.post("/:id/actions", operate, (req: Request<{ id: string }>, res) => {
     const action = parseWith(NodeAction, req.body, "action");
     const result = engine.act(req.params.id, action, `user:${req.principal?.name ?? "unknown"}`);
     res.json({ ok: true, affected: result.affected });

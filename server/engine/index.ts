@@ -1,6 +1,5 @@
 import { EventEmitter } from "node:events";
 import crypto from "node:crypto";
-import fs from "node:fs";
 import path from "node:path";
 import type { PipelineListQuery } from "../../shared/api/api-contract";
 import type { NodeAction } from "../../shared/api/node-actions";
@@ -10,7 +9,7 @@ import { NODE_STATES, isActive, isFailed, isTerminal, type NodeState } from "../
 import type { ImageSpec, PipelineNode } from "../../shared/pipeline/pipeline-schema";
 import { parsePipelineJson } from "../../shared/pipeline/validate-pipeline";
 import type { ExecRequest, Executor, ExitInfo, OutputSink, RunHandle } from "../executors/executor";
-import { LogWriter } from "../logs/log-writer";
+import { LogWriter, type LogWriterOptions } from "../logs/log-writer";
 import { readLogPage, readLogText, readStreamText } from "../logs/log-reader";
 import { toSummary, type PipelineRecord, type PipelineStore } from "../store/pipeline-store";
 import type { EngineEvents } from "./engine-events";
@@ -44,6 +43,8 @@ export interface EngineOptions {
   generateEnv: Record<string, string>;
   /** Image of generate steps when the cfg names none. */
   generateImage: string | null;
+  /** The secrets of a pipeline's nodes, read from the store at each attempt's start (never saved with the pipeline). */
+  secrets?: SecretProvider;
 }
 
 export interface LaunchMeta {
@@ -55,6 +56,21 @@ export interface LaunchMeta {
   section?: string | null;
   trigger: string;
   variables?: Record<string, string>;
+  /** The delivery this launch processes: saved with the pipeline, in the same transaction. */
+  deliveryId?: number | null;
+  /** The registered repository the pipeline runs for, and whether its nodes get its secrets. */
+  secrets?: { repositoryId: number; withheld: boolean };
+}
+
+/** The secrets of a repository's pipelines: the variables, and a masker of their values (null when none). */
+export type SecretProvider = (repositoryId: number) => { env: Record<string, string>; masker: { session(): LineMasker } | null };
+type LineMasker = NonNullable<LogWriterOptions["transformLine"]>;
+
+interface AttemptSecrets {
+  env: Record<string, string>;
+  mask: LineMasker | undefined;
+  /** The secrets could not be read (the key changed): the attempt ends as worker_error saying so. */
+  error: Error | null;
 }
 
 export type LaunchSource =
@@ -121,19 +137,26 @@ export class Engine extends EventEmitter<EngineEvents> {
       trigger: meta.trigger,
       executor: this.options.executor.name,
       variables: meta.variables ?? {},
+      deliveryId: meta.deliveryId ?? null,
+      repositoryId: meta.secrets?.repositoryId ?? null,
+      secrets: meta.secrets ? (meta.secrets.withheld ? "withheld" : "given") : "none",
       seq: 0,
       live: true,
       counts: execCounts(root),
     };
     const run = this.adopt(record, root);
     this.batonEnvs.set(id, batonEnvFromVariables(record.variables));
+    this.triggerOf.set(root, meta.trigger);
+    // Saved activated (its first nodes queued) in the same transaction as its creation: a crash
+    // right after leaves a pipeline that recovery queues again, never one that nothing starts.
+    this.activate(run, run.root);
+    record.state = root.state;
     this.options.store.transaction(() => {
       this.options.store.savePipeline(record);
       for (const node of walk(root)) this.options.store.saveNode(id, toNodeRow(node));
     });
-    this.triggerOf.set(root, meta.trigger);
     this.emit("pipeline", toSummary(record));
-    this.step(run, () => this.activate(run, run.root));
+    this.step(run, () => undefined);
     return toDetail(run);
   }
 
@@ -144,6 +167,7 @@ export class Engine extends EventEmitter<EngineEvents> {
       byPath: new Map(),
       source: { pipelineId: record.id, repoDir: record.repoDir, sha: record.sha },
       prepared: null,
+      heldBeforeRestart: false,
       dirtyNodes: new Set(),
       dirtyAttempts: new Set(),
       structureChanged: false,
@@ -448,7 +472,8 @@ export class Engine extends EventEmitter<EngineEvents> {
     const isGenerate = node.role === "generate";
     const stdout: Buffer[] = [];
     let stdoutBytes = 0;
-    const writer = new LogWriter(logFile);
+    const secrets = this.secretsOf(run, node);
+    const writer = new LogWriter(logFile, maskingOptions(secrets.mask));
     this.logWriters.set(key, writer);
     if (this.logWatchers.has(key)) {
       writer.setWatcher((lines) => this.emit("log", { pipelineId: run.record.id, path: node.path, attempt: n, lines }));
@@ -488,8 +513,9 @@ export class Engine extends EventEmitter<EngineEvents> {
       node.run?.kill();
     }, Math.min(node.params.maxTimeMs, 2 ** 31 - 1));
 
-    const request = this.requestFor(run, node, attempt);
+    const request = this.requestFor(run, node, attempt, secrets.env);
     const launch = async (): Promise<RunHandle> => {
+      if (secrets.error) throw secrets.error;
       if (!run.prepared) {
         const preparing = this.options.executor.preparePipeline(run.source, sink);
         run.prepared = preparing;
@@ -593,11 +619,12 @@ export class Engine extends EventEmitter<EngineEvents> {
     });
   }
 
-  private requestFor(run: PipelineRun, node: RuntimeNode, attempt: AttemptRecord): ExecRequest {
+  private requestFor(run: PipelineRun, node: RuntimeNode, attempt: AttemptRecord, secretEnv: Record<string, string>): ExecRequest {
     const image = resolveImage(node.params.image);
     const env: Record<string, string> = {
       ...(image?.env ?? {}),
       ...node.params.env,
+      ...secretEnv,
       ...(this.batonEnvs.get(run.record.id) ?? {}),
       BATON_PIPELINE_ID: run.record.id,
       BATON_NODE: node.path,
@@ -617,6 +644,8 @@ export class Engine extends EventEmitter<EngineEvents> {
       cpu: node.params.cpu,
       mem: node.params.mem,
       containerKey,
+      // The generate step is the one node of its kind: its repository copy is never shared.
+      ownRepoCopy: node.role === "generate",
     };
   }
 
@@ -729,8 +758,9 @@ export class Engine extends EventEmitter<EngineEvents> {
   }
 
   private async release(run: PipelineRun): Promise<void> {
-    if (!run.prepared) return;
+    if (!run.prepared && !run.heldBeforeRestart) return;
     run.prepared = null;
+    run.heldBeforeRestart = false;
     await this.options.executor.releasePipeline(run.record.id).catch(() => undefined);
   }
 
@@ -745,7 +775,7 @@ export class Engine extends EventEmitter<EngineEvents> {
       const endedAt = run.record.endedAt;
       if (run.root.active > 0 || endedAt === null) continue;
       if (now - endedAt > options.keepWorkspaceMs) await this.release(run);
-      if (now - endedAt > options.keepInMemoryMs && !run.prepared && run.idleWaiters.length === 0) {
+      if (now - endedAt > options.keepInMemoryMs && !run.prepared && !run.heldBeforeRestart && run.idleWaiters.length === 0) {
         this.runs.delete(run.record.id);
         this.batonEnvs.delete(run.record.id);
       }
@@ -795,6 +825,7 @@ export class Engine extends EventEmitter<EngineEvents> {
     for (const id of ids) {
       const run = this.runs.get(id) ?? this.load(id);
       if (!run) continue;
+      run.heldBeforeRestart = true;
       this.batonEnvs.set(id, batonEnvFromVariables(run.record.variables));
       const running: RuntimeNode[] = [];
       const queued: RuntimeNode[] = [];
@@ -832,6 +863,9 @@ export class Engine extends EventEmitter<EngineEvents> {
       }
       this.step(run, () => {
         for (const node of queued) if (!this.isHalted(node)) this.activate(run, node);
+        // A live pipeline with nothing running or queued lost the step that would have gone on
+        // (its commit never made it to disk): go on now, or let it end.
+        if (run.root.active === 0) this.activate(run, run.root);
       });
     }
     return { resumed: ids.length, reattached, lost };
@@ -840,9 +874,10 @@ export class Engine extends EventEmitter<EngineEvents> {
   private async reattach(run: PipelineRun, node: RuntimeNode, attempt: AttemptRecord): Promise<boolean> {
     if (!attempt.ref || attempt.executor !== this.options.executor.name) return false;
     const key = attemptKey(run.record.id, node.path, attempt.n);
-    const writer = new LogWriter(attempt.logFile, { append: true });
+    const secrets = this.secretsOf(run, node);
+    const writer = new LogWriter(attempt.logFile, { append: true, ...maskingOptions(secrets.mask) });
     const seen = writer.outputBytes;
-    const request = this.requestFor(run, node, attempt);
+    const request = this.requestFor(run, node, attempt, secrets.env);
     const handle = await this.options.executor
       .reattach(attempt.ref, request, (stream, chunk) => writer.write(stream, chunk), seen)
       .catch(() => null);
@@ -864,6 +899,22 @@ export class Engine extends EventEmitter<EngineEvents> {
     return true;
   }
 
+  /**
+   * The secrets an attempt gets, from the store now: none for a pipeline not launched for a
+   * registered repository or withheld from (a fork's pull request), none in a generate step's
+   * environment (its output becomes the stored tree) though its log is masked all the same.
+   */
+  private secretsOf(run: PipelineRun, node: RuntimeNode): AttemptSecrets {
+    const provider = this.options.secrets;
+    if (!provider || run.record.secrets !== "given" || run.record.repositoryId === null) return { env: {}, mask: undefined, error: null };
+    try {
+      const { env, masker } = provider(run.record.repositoryId);
+      return { env: node.role === "generate" ? {} : env, mask: masker?.session(), error: null };
+    } catch (error) {
+      return { env: {}, mask: undefined, error: error instanceof Error ? error : new Error(String(error)) };
+    }
+  }
+
   private runOf(node: RuntimeNode): PipelineRun | undefined {
     let root = node;
     while (root.parent) root = root.parent;
@@ -871,8 +922,8 @@ export class Engine extends EventEmitter<EngineEvents> {
   }
 
   private logFileFor(pipelineId: string, nodePath: string, n: number): string {
+    // The LogWriter makes the directory and the file with the attempt's first output.
     const dir = path.join(this.options.dataDir, "logs", pipelineId);
-    fs.mkdirSync(dir, { recursive: true });
     const slug = nodePath.replace(/[^A-Za-z0-9_.-]+/g, "_").slice(-60);
     const hash = crypto.createHash("sha1").update(nodePath).digest("hex").slice(0, 10);
     return path.join(dir, `${slug}-${hash}.${n}.log`);
@@ -898,6 +949,11 @@ export class Engine extends EventEmitter<EngineEvents> {
     return { refs, pipelines };
   }
 
+  /** The pipelines saved for a delivery, with their cfg section. */
+  pipelinesOfDelivery(deliveryId: number): { id: string; section: string | null }[] {
+    return this.options.store.pipelinesOfDelivery(deliveryId);
+  }
+
   /** The engine still holds the pipeline: something in it is queued or running. */
   isLive(id: string): boolean {
     const run = this.runs.get(id);
@@ -908,6 +964,11 @@ export class Engine extends EventEmitter<EngineEvents> {
   countsOf(id: string): StateCounts | null {
     return this.runs.get(id)?.record.counts ?? null;
   }
+}
+
+/** A log's masking: each line, and blocks of whole lines alike (they reset what a cut line carried). */
+function maskingOptions(mask: LineMasker | undefined): LogWriterOptions {
+  return mask ? { transformLine: mask, transformBlock: (block, stream) => mask(block, stream, false) } : {};
 }
 
 function attemptKey(pipelineId: string, nodePath: string, n: number): string {

@@ -11,6 +11,12 @@ export interface PipelineRun {
   byPath: Map<string, RuntimeNode>;
   source: PipelineSource;
   prepared: Promise<void> | null;
+  /**
+   * Resumed after a restart: the executor may still hold what it made for the pipeline before
+   * (containers, repository snapshot image, archive) though nothing was prepared since, so the
+   * pipeline's release must still reach it.
+   */
+  heldBeforeRestart: boolean;
   /** Nodes whose state, flags or spec changed since the last commit. */
   dirtyNodes: Set<RuntimeNode>;
   dirtyAttempts: Set<{ node: RuntimeNode; attempt: AttemptRecord }>;

@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { existsSync } from "node:fs";
+import { createReadStream, existsSync } from "node:fs";
 import { mkdir, rename, rm } from "node:fs/promises";
 import { isAbsolute, join } from "node:path";
 import type { Readable } from "node:stream";
@@ -24,7 +24,8 @@ import type { ExecRequest, Executor, ExitInfo, OutputSink, PipelineSource, RunHa
  *   restarted server reading the same log can skip exactly the bytes already stored (`seenBytes`
  *   counts stdout and stderr payload; `system` lines are not part of it).
  * - `copyRepo`: see DockerImages — one snapshot image per (pipeline, base image), each attempt a
- *   fresh container (its own overlay layer) of it.
+ *   fresh container (its own overlay layer) of it; an attempt whose copy is its own (`ownRepoCopy`,
+ *   a shared container) gets the archive put into its container before it starts instead.
  * - `containerKey` (a `sameContainer` Serial): one long-lived container per (pipeline, key),
  *   created on first use; each attempt is a `docker exec` in it, in its own process group so kill
  *   reaches all of it. Removed by `releasePipeline`.
@@ -48,12 +49,15 @@ export interface DockerExecutorOptions {
   mounts?: string[];
   /** `unix:///path` or `tcp://host:port`; otherwise `DOCKER_HOST` or the default socket. */
   dockerHost?: string;
+  /** How long an attempt that cannot start because the engine does not answer waits for it (default 30 s). */
+  engineWaitMs?: number;
 }
 
 /** The request variable naming a host path to bind-mount read-only at the same path (see above). */
 export const SDK_MOUNT_VAR = "BATON_SDK_MOUNT";
 
 const WORKDIR = "/workspace";
+const FULL_SHA = /^[0-9a-f]{40}$/;
 const SHARED_KEEPALIVE = "while :; do sleep 3600; done";
 /** Runs an exec attempt in its own process group and records its pid, so kill can signal the group. */
 const EXEC_WRAPPER = '(echo $$ > "$2.pid") 2>/dev/null; /bin/sh -c "$1"; c=$?; (echo $c > "$2.exit") 2>/dev/null; exit $c';
@@ -81,6 +85,9 @@ export class DockerExecutor implements Executor {
   private readonly repos = new Map<string, PreparedRepo | null>();
   private readonly shared = new Map<string, { pipelineId: string; container: Promise<string> }>();
   private readonly runs = new Set<Run>();
+  /** Containers of attempts that ended worker_error while the engine was unreachable: removed once it answers. */
+  private readonly leftBehind = new Set<string>();
+  private readonly engineWaitMs: number;
   private closed = false;
 
   constructor(options: DockerExecutorOptions) {
@@ -91,6 +98,7 @@ export class DockerExecutor implements Executor {
     this.mounts = options.mounts ?? [];
     this.docker = createDockerClient(options.dockerHost);
     this.images = new DockerImages(this.docker, this.instanceId);
+    this.engineWaitMs = options.engineWaitMs ?? 30_000;
   }
 
   /** True when a Docker engine answers within `timeoutMs`. */
@@ -118,7 +126,8 @@ export class DockerExecutor implements Executor {
     }
     let sha: string;
     try {
-      sha = await pinCommit(source.repoDir, source.sha);
+      // A full sha needs no lookup: `git archive` below fails with git's reason when it is not there.
+      sha = source.sha && FULL_SHA.test(source.sha) ? source.sha : await pinCommit(source.repoDir, source.sha);
     } catch (error) {
       throw new WorkerError(`The commit ${source.sha ?? "HEAD"} of ${source.repoDir} cannot be read: ${(error as Error).message}`);
     }
@@ -139,11 +148,33 @@ export class DockerExecutor implements Executor {
     this.repos.set(source.pipelineId, { pipelineId: source.pipelineId, repoDir: source.repoDir, sha, archivePath });
   }
 
+  /**
+   * Starts an attempt. When it cannot start because the engine does not answer (stopped,
+   * restarting), the attempt waits for the engine — holding its slot, so the queue behind it
+   * waits too instead of failing node after node — and starts once it answers; after
+   * `engineWaitMs` without an answer it is a worker_error.
+   */
   async start(request: ExecRequest, sink: OutputSink): Promise<RunHandle> {
-    if (this.closed) throw new WorkerError("The docker executor is closed");
+    for (let waited = false; ; waited = true) {
+      if (this.closed) throw new WorkerError("The docker executor is closed");
+      try {
+        return await this.startOnce(request, sink);
+      } catch (error) {
+        if (waited || this.closed || (await this.answers())) throw error;
+        system(sink, `the Docker engine does not answer; waiting up to ${Math.round(this.engineWaitMs / 1000)} s for it`);
+        if (!(await this.waitForEngine(this.engineWaitMs))) throw error;
+        // A create the outage cut short may have made a container the attempt never saw.
+        await this.removeAttemptContainers(request.attemptId).catch(() => undefined);
+        system(sink, "the Docker engine answers again");
+      }
+    }
+  }
+
+  private async startOnce(request: ExecRequest, sink: OutputSink): Promise<RunHandle> {
     if (request.containerKey) return this.startInShared(request, sink);
 
-    const image = await this.images.resolve(request.image, this.defaultImage, this.repoFor(request), sink);
+    const repo = this.repoFor(request);
+    const image = await this.images.resolve(request.image, this.defaultImage, repo, sink, request.ownRepoCopy === true);
     const { env, binds } = this.environment(request);
     let container: Docker.Container | null = null;
     try {
@@ -169,11 +200,14 @@ export class DockerExecutor implements Executor {
           LogConfig: { Type: "json-file", Config: {} },
         },
       });
+      if (image.repoArchive) await container.putArchive(createReadStream(image.repoArchive), { path: "/" });
       await container.start();
     } catch (error) {
       if (container) await container.remove({ force: true }).catch(() => undefined);
       throw new WorkerError(`The container for ${request.path} could not start in ${image.ref}: ${describeEngineError(error)}`);
     }
+    // Made while this attempt runs, not before it starts: the snapshot the pipeline's Execs will likely want.
+    if (image.repoArchive && repo) this.images.snapshotAhead(image, repo);
     return this.followContainer(container.id, request, sink, 0);
   }
 
@@ -186,7 +220,8 @@ export class DockerExecutor implements Executor {
       info = await this.docker.getContainer(containerId).inspect();
     } catch (error) {
       if (isNotFound(error)) return null;
-      // Not known to be gone: the engine did not answer. The attempt cannot be followed now.
+      // Not known to be gone: the engine did not answer. The attempt cannot be followed now, and its container goes once the engine is back.
+      if (!execRef) this.removeWhenBack(containerId);
       return finishedHandle(ref, { exitCode: null, workerError: describeEngineError(error) });
     }
     const labels = info.Config.Labels ?? {};
@@ -264,6 +299,8 @@ export class DockerExecutor implements Executor {
             if (run.released || stop) return { exitCode: null };
             return { exitCode: null, workerError: removedOutside(request) };
           }
+          // The engine is gone: the attempt is a worker_error (a rerun runs it again), and its container must not outlive it.
+          this.removeWhenBack(containerId);
           return { exitCode: null, workerError: describeEngineError(error) };
         }
         if (!info.State.Running && !info.State.Restarting) {
@@ -458,7 +495,8 @@ export class DockerExecutor implements Executor {
     for (const c of existing) if (c !== running) await removeContainer(this.docker, c.Id).catch(() => undefined);
     if (running) return running.Id;
 
-    const image = await this.images.resolve(request.image, this.defaultImage, this.repoFor(request), sink);
+    // One container for the whole Serial: its repository copy is its own.
+    const image = await this.images.resolve(request.image, this.defaultImage, this.repoFor(request), sink, true);
     const { binds } = this.environment(request);
     let container: Docker.Container | null = null;
     try {
@@ -471,6 +509,7 @@ export class DockerExecutor implements Executor {
         Labels: this.labels(request.pipelineId, "shared", { [Label.node]: request.containerKey ?? "", [Label.sharedKey]: key }),
         HostConfig: { Init: true, Binds: binds, ...limits(request), LogConfig: { Type: "json-file", Config: {} } },
       });
+      if (image.repoArchive) await container.putArchive(createReadStream(image.repoArchive), { path: "/" });
       await container.start();
     } catch (error) {
       if (container) await container.remove({ force: true }).catch(() => undefined);
@@ -478,6 +517,49 @@ export class DockerExecutor implements Executor {
     }
     system(sink, `started shared container ${container.id.slice(0, 12)} for ${request.containerKey}`);
     return container.id;
+  }
+
+  // ---- the engine going away ----------------------------------------------------------------------
+
+  private async answers(): Promise<boolean> {
+    try {
+      // dockerode honours `abortSignal` on ping; its type declarations do not list it.
+      const ping = this.docker.ping.bind(this.docker) as unknown as (opts: { abortSignal: AbortSignal }) => Promise<unknown>;
+      await ping({ abortSignal: AbortSignal.timeout(2_000) });
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  private async waitForEngine(timeoutMs: number): Promise<boolean> {
+    const deadline = Date.now() + timeoutMs;
+    while (Date.now() < deadline && !this.closed) {
+      await delay(500);
+      if (await this.answers()) return true;
+    }
+    return false;
+  }
+
+  private async removeAttemptContainers(attemptId: string): Promise<void> {
+    const containers = await this.docker.listContainers({ all: true, filters: { label: [`${Label.instance}=${this.instanceId}`, `${Label.attemptId}=${attemptId}`] } });
+    await Promise.all(containers.map((c) => removeContainer(this.docker, c.Id)));
+  }
+
+  /** Removes a container once the engine answers again (tried every second for 10 minutes; a restart's cleanup does it otherwise). */
+  private removeWhenBack(containerId: string): void {
+    if (this.leftBehind.has(containerId)) return;
+    this.leftBehind.add(containerId);
+    const attempt = (n: number) => {
+      removeContainer(this.docker, containerId).then(
+        () => this.leftBehind.delete(containerId),
+        () => {
+          if (n < 600 && !this.closed) setTimeout(() => attempt(n + 1), 1_000).unref();
+          else this.leftBehind.delete(containerId);
+        },
+      );
+    };
+    setTimeout(() => attempt(0), 1_000).unref();
   }
 
   // ---- helpers -----------------------------------------------------------------------------------

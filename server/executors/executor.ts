@@ -35,6 +35,12 @@ export interface ExecRequest {
   mem: number | null;
   /** Set for Execs under a `sameContainer` Serial: the Serial's path; attempts with the same key share one container. */
   containerKey: string | null;
+  /**
+   * No other attempt of the pipeline is expected in this image with the repository (the generate
+   * step): an executor may copy the repository straight into this attempt's own container instead
+   * of making a repository image for attempts to share.
+   */
+  ownRepoCopy?: boolean;
 }
 
 export interface ExitInfo {

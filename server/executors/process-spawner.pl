@@ -20,8 +20,15 @@ my $TICKS_PER_S = POSIX::sysconf(POSIX::_SC_CLK_TCK()) || 100;
     $DRAIN_TICKS = int($ms * $TICKS_PER_S / 1000) + 1;
 }
 my $CHUNK       = 65536;
-my $FRAME_MAX   = 4 * $CHUNK;
-my $MAX_PENDING = 1 << 20;
+# Output pipes are widened to PIPE_BYTES where the kernel allows (F_SETPIPE_SZ; the unprivileged
+# limit is /proc/sys/fs/pipe-max-size, 1 MiB by default), and read up to that much at once: a
+# flood then costs a few large reads and writes per MiB instead of one wakeup per 64 KiB.
+my $PIPE_BYTES  = 1 << 20;
+my $F_SETPIPE_SZ = 1031;
+my $FRAME_MAX   = $PIPE_BYTES;
+my $MAX_PENDING = 4 * $PIPE_BYTES;
+my $WIDE_RUNS   = 16;
+my $EXIT_POLL_TICKS = int($TICKS_PER_S / 10) + 1;
 
 # A monotonic clock (times(2) counts ticks since an arbitrary point): Time::HiRes is not in perl-base.
 sub now { return (POSIX::times())[0] }
@@ -29,16 +36,16 @@ sub now { return (POSIX::times())[0] }
 open(my $null, '<', '/dev/null') or die "process-spawner: /dev/null: $!\n";
 my $flags = fcntl(STDOUT, F_GETFL, 0) or die "process-spawner: fcntl: $!\n";
 fcntl(STDOUT, F_SETFL, $flags | O_NONBLOCK) or die "process-spawner: fcntl: $!\n";
+fcntl(STDOUT, $F_SETPIPE_SZ, $PIPE_BYTES) if $^O eq 'linux';    # best effort
 
 my $reap_pending = 0;
 # Handlers, not 'IGNORE': an ignored signal would stay ignored in the commands after exec.
 $SIG{CHLD} = sub { $reap_pending = 1 };
 $SIG{PIPE} = sub { };
 
-my %runs;      # id => { pid, fds => { fileno => [fh, 'O', 'E' or 'S' (exec)] }, code, deadline, failure }
+my %runs;      # id => { pid, fds => { fileno => [fh, 'O' or 'E'] }, code, deadline, failure, eof_tick }
 my %id_of;     # pid => id, until reaped
 my %reader;    # fileno => id
-my %exec_fd;   # fileno => 1 for the exec pipes among them, read even while output waits
 my $in  = '';
 my $out = '';
 my $stdin_open = 1;
@@ -97,33 +104,38 @@ sub start_run {
         syswrite($exec_w, "exec /bin/sh: $!");
         POSIX::_exit(127);
     }
+    # The exec is waited for right here, blocking: the exec pipe closes (P: the command runs as
+    # sh, in its session, with its environment; the server may signal it and find it by pid) or
+    # says why the exec failed (F). Until the child execs, every page either process writes is
+    # copied, so the helper touches as little as it can meanwhile, and it saves a select round.
+    # An exec takes a fraction of a millisecond; other runs' output waits in their pipes.
+    close($exec_w);
+    my $failure = '';
+    while (1) {
+        my $n = sysread($exec_r, my $buf, 4096);
+        if (!defined $n) {
+            next if $! == EINTR;
+            last;
+        }
+        last if $n == 0;
+        $failure .= $buf;
+    }
+    close($exec_r);
     close($out_w);
     close($err_w);
-    close($exec_w);
     chdir '/';    # hold no workspace open
-    for my $fh ($out_r, $err_r, $exec_r) {
+    for my $fh ($out_r, $err_r) {
         my $flags = fcntl($fh, F_GETFL, 0);
         fcntl($fh, F_SETFL, $flags | O_NONBLOCK) if $flags;
     }
-    my %fds = (fileno($out_r) => [$out_r, 'O'], fileno($err_r) => [$err_r, 'E'], fileno($exec_r) => [$exec_r, 'S']);
+    # Best effort, as above, and for the first WIDE_RUNS runs only: a user's pipes share a limit
+    # (/proc/sys/fs/pipe-user-pages-soft, 64 MiB by default) past which new pipes get 8 KiB.
+    fcntl($out_r, $F_SETPIPE_SZ, $PIPE_BYTES) if $^O eq 'linux' && keys(%runs) < $WIDE_RUNS;
+    my %fds = (fileno($out_r) => [$out_r, 'O'], fileno($err_r) => [$err_r, 'E']);
     $reader{$_} = $id for keys %fds;
-    $exec_fd{ fileno($exec_r) } = 1;
-    $runs{$id} = { pid => $pid, fds => \%fds, code => undef, deadline => undef, failure => '' };
+    $runs{$id} = { pid => $pid, fds => \%fds, code => undef, deadline => undef, failure => $failure };
     $id_of{$pid} = $id;
-}
-
-# The exec pipe: P once it closes (the command runs as sh, in its session, with its environment:
-# the server may signal it and find it by pid), F if the child said why it could not exec.
-sub read_exec {
-    my ($run, $id, $fd, $fh) = @_;
-    my $n = sysread($fh, my $buf, 4096);
-    return if !defined $n && ($! == EAGAIN || $! == EWOULDBLOCK || $! == EINTR);
-    if ($n) {
-        $run->{failure} .= $buf;
-        return;
-    }
-    close_fd($run, $fd);
-    frame($id, length $run->{failure} ? 'F' : 'P', length $run->{failure} ? $run->{failure} : $run->{pid});
+    frame($id, length $failure ? 'F' : 'P', length $failure ? $failure : $pid);
 }
 
 sub read_requests {
@@ -147,8 +159,16 @@ sub close_fd {
     my ($run, $fd) = @_;
     my $entry = delete $run->{fds}{$fd} or return;
     delete $reader{$fd};
-    delete $exec_fd{$fd};
     close($entry->[0]);
+    $run->{eof_tick} = now() unless %{ $run->{fds} } || defined $run->{code};
+}
+
+# Runs whose pipes all closed a moment ago but that are not reaped yet: the shell is exiting.
+# Their SIGCHLD may come just before select starts, where perl's deferred handler cannot cut
+# select short, so they are polled for a short while instead of waiting for the long timeout.
+sub exiting {
+    my $now = now();
+    return grep { !defined $_->{code} && defined $_->{eof_tick} && $now - $_->{eof_tick} <= $EXIT_POLL_TICKS } values %runs;
 }
 
 sub read_child {
@@ -156,14 +176,13 @@ sub read_child {
     my $id  = $reader{$fd};
     my $run = $runs{$id};
     my ($fh, $kind) = @{ $run->{fds}{$fd} };
-    return read_exec($run, $id, $fd, $fh) if $kind eq 'S';
     # Read straight behind a frame header in the output buffer (one copy), as much as the pipe
     # holds up to FRAME_MAX, then fill in the length: fewer, larger frames while output floods.
     my $at = length $out;
     $out .= pack('NaN', $id, $kind, 0);
     my ($total, $eof) = (0, 0);
     while ($total < $FRAME_MAX) {
-        my $n = sysread($fh, $out, $CHUNK, $at + 9 + $total);
+        my $n = sysread($fh, $out, $FRAME_MAX - $total, $at + 9 + $total);
         if (!defined $n) {
             $eof = 1 unless $! == EAGAIN || $! == EWOULDBLOCK || $! == EINTR;
             last;
@@ -173,7 +192,7 @@ sub read_child {
             last;
         }
         $total += $n;
-        last if $n < $CHUNK;
+        last if $total < $FRAME_MAX;    # the pipe is empty: a short read
     }
     if ($total) {
         substr($out, $at + 5, 4, pack('N', $total));
@@ -219,7 +238,8 @@ sub finish_ready {
 
 frame(0, 'H', $$);
 while (1) {
-    reap() if $reap_pending;
+    my $exiting = exiting();
+    reap() if $reap_pending || $exiting;
     finish_ready();
     flush_out();
     exit 0 unless $stdin_open;
@@ -227,7 +247,7 @@ while (1) {
     my $rin = '';
     vec($rin, 0, 1) = 1;
     my $paused = paused();
-    vec($rin, $_, 1) = 1 for $paused ? keys %exec_fd : keys %reader;
+    vec($rin, $_, 1) = 1 for $paused ? () : keys %reader;
     my $win = '';
     vec($win, 1, 1) = 1 if length $out;
 
@@ -238,7 +258,7 @@ while (1) {
     if ($reap_pending) {
         $timeout = 0;
     } else {
-        $timeout = 0.05 if %id_of;
+        $timeout = $exiting ? 0.001 : 0.05 if %id_of;
         for my $run ($paused ? () : values %runs) {
             next unless defined $run->{deadline};
             my $left = ($run->{deadline} - now()) / $TICKS_PER_S;

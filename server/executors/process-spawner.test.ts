@@ -272,11 +272,12 @@ describe("ProcessSpawner", () => {
   it("keeps the end of a command's output when the server fell behind for longer than the drain time", async () => {
     // The server stalls on the first chunk while the command writes the rest and exits; whatever
     // the socket, the helper's buffer and the pipe then hold must all still arrive. Sizes sweep
-    // across where the pipe is left holding the tail when the helper stops reading.
+    // across where the pipe is left holding the tail when the helper stops reading (its 4 MiB
+    // of pending output, plus up to a 1 MiB pipe and the socket's buffers).
     const spawner = new ProcessSpawner({ drainMs: 20 });
     cleanups.push(() => spawner.close());
     const lost: string[] = [];
-    for (let size = 1_000_000; size <= 2_000_000; size += 32_000) {
+    for (let size = 4_000_000; size <= 6_400_000; size += 75_000) {
       let received = 0;
       const spawned = await spawner.spawn({ cwd: "/", command: `head -c ${size} /dev/zero`, env: {} }, (_stream, chunk) => {
         if (received === 0) {
@@ -289,6 +290,15 @@ describe("ProcessSpawner", () => {
       if (received !== size) lost.push(`${size - received} of ${size}`);
     }
     expect(lost).toEqual([]);
+  });
+
+  it("ends a command that closed its stdout and stderr only when it exits, with its code", async () => {
+    const spawner = new ProcessSpawner({ drainMs: 1000 });
+    cleanups.push(() => spawner.close());
+    const started = performance.now();
+    const spawned = await spawner.spawn({ cwd: "/", command: "echo bye; exec >&- 2>&-; sleep 0.4; exit 4", env: { PATH: "/usr/bin:/bin" } }, () => undefined);
+    expect(await spawned.ended).toEqual({ exitCode: 4 });
+    expect(performance.now() - started).toBeGreaterThanOrEqual(390);
   });
 
   it("runs many commands at once, each output with its own run", async () => {

@@ -23,8 +23,10 @@ import { fileURLToPath } from "node:url";
  *
  * X comes once the shell was reaped and its pipes reached EOF, or `drainMs` after it was
  * reaped while a background child still held them; the helper then SIGKILLs the group. Output is
- * read from commands only while less than 1 MB waits to reach the server, so a flood backs up
- * into the command's pipe, not into memory. Signals are sent by the server itself, to the group.
+ * read from commands only while less than 4 MiB waits to reach the server, so a flood backs up
+ * into the command's pipe, not into memory. Stdout pipes (of up to 16 commands at once, and the
+ * helper's own) are widened to 1 MiB where the kernel allows, so a flood moves in few large reads; O and E frames reach
+ * `onOutput` in the pieces the server reads them in. Signals are sent by the server itself, to the group.
  * On EOF of its stdin the helper exits and leaves running commands alone (a restart finds them by
  * pid). If the helper dies, its commands are SIGKILLed and end as `failure`.
  */
@@ -216,11 +218,16 @@ export class ProcessSpawner {
       const piece = chunk.subarray(at, at + take);
       at += take;
       this.bodyLeft -= take;
+      if (this.bodyType === "O" || this.bodyType === "E") {
+        // Output goes on as it is read, piece by piece: the sink buffers, so copying a frame
+        // together first would only cost a copy of every byte.
+        this.onFrame(this.bodyId, this.bodyType, piece);
+        continue;
+      }
       if (this.bodyLeft > 0) {
         this.bodyParts.push(piece);
         continue;
       }
-      // One call per frame, even when it came in several reads: each sink call costs a log write.
       let body = piece;
       if (this.bodyParts.length > 0) {
         this.bodyParts.push(piece);

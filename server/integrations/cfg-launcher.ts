@@ -21,6 +21,15 @@ export interface CfgLaunchRequest {
   /** A person launched it by hand (CLI, dashboard): `{env_id}` is their name. */
   handLaunch: boolean;
   sha?: string;
+  /** The caller read `sha` as a branch's tip in the repository (so a commit that is there): no lookup needed. */
+  shaIsBranchTip?: boolean;
+  /**
+   * The delivery being processed. A section that already has a pipeline for it (launched before
+   * a crash, by an earlier processing of the same delivery) is reported as launched, not launched again.
+   */
+  deliveryId?: number;
+  /** A registered repository's launch: its pipelines get the global and the repository's secrets, unless withheld (a fork's pull request). */
+  secrets?: { repositoryId: number; withheld: boolean };
 }
 
 export interface PlannedSection {
@@ -70,6 +79,7 @@ export async function planCfgLaunch(request: CfgLaunchRequest): Promise<CfgPlan>
 }
 
 async function resolveLaunchCommit(request: CfgLaunchRequest): Promise<string> {
+  if (request.sha && request.shaIsBranchTip) return request.sha;
   const wanted = request.sha ?? request.variables.sha;
   const candidates = wanted ? [wanted] : [...(request.variables.branch ? [`refs/heads/${request.variables.branch}`] : []), "HEAD"];
   for (const ref of candidates) {
@@ -82,18 +92,29 @@ async function resolveLaunchCommit(request: CfgLaunchRequest): Promise<string> {
 export interface LaunchedPipeline {
   id: string;
   section: string;
+  /** It existed already: an earlier processing of the same delivery launched it. */
+  resumed?: boolean;
 }
 
 /**
  * Launches what a cfg event asks for, honouring each section's `duplicate` policy against the
  * pipelines of the same repository, section and branch that are still running:
  * SUPPRESS_NEW launches nothing, ALLOW launches, SLEEP_OLD kills the old one first, DEFER
- * launches once the old one has ended (the wait lives in memory: a restart forgets it).
+ * launches once the old one has ended. After a restart the pipelines still running are remembered
+ * again (`rememberRunning`), so a delivery processed again after a crash waits as it did before.
  */
 export class CfgLauncher {
   private readonly running = new Map<string, string>();
 
   constructor(private readonly engine: Engine) {}
+
+  /** After a restart: the pipelines still running count for the duplicate policies, as before it. */
+  rememberRunning(pipelines: { id: string; repoDir: string | null; section: string | null; branch: string | null }[]): void {
+    for (const p of pipelines) {
+      if (p.repoDir === null || p.section === null || !this.engine.isLive(p.id)) continue;
+      this.running.set([p.repoDir, p.section, p.branch ?? ""].join("\u0000"), p.id);
+    }
+  }
 
   async launch(request: CfgLaunchRequest): Promise<{ launched: LaunchedPipeline[]; skipped: string[]; plan: CfgPlan }> {
     let plan: CfgPlan;
@@ -105,8 +126,15 @@ export class CfgLauncher {
     }
     const launched: LaunchedPipeline[] = [];
     const skipped: string[] = [];
+    const earlier = request.deliveryId === undefined ? [] : this.engine.pipelinesOfDelivery(request.deliveryId);
     for (const planned of plan.sections) {
       const key = [request.repoDir, planned.section.name, planned.variables.branch ?? ""].join("\u0000");
+      const existing = earlier.find((p) => p.section === planned.section.name);
+      if (existing) {
+        if (this.engine.isLive(existing.id)) this.running.set(key, existing.id);
+        launched.push({ id: existing.id, section: planned.section.name, resumed: true });
+        continue;
+      }
       let previous = this.running.get(key);
       if (planned.section.duplicate === "DEFER") {
         // Deferred launches queue behind each other: each waits for whatever runs when it wakes.
@@ -145,6 +173,8 @@ export class CfgLauncher {
           section: planned.section.name,
           trigger: request.trigger,
           variables: planned.variables,
+          deliveryId: request.deliveryId ?? null,
+          ...(request.secrets ? { secrets: request.secrets } : {}),
         },
       );
       this.running.set(key, detail.id);

@@ -169,6 +169,16 @@ const MIGRATIONS: string[] = [
   );
   CREATE UNIQUE INDEX secrets_scope_name ON secrets (IFNULL(repository_id, 0), name);
   `,
+  // The delivery a pipeline was launched for, saved with the pipeline: a delivery processed again after a crash finds it.
+  `
+  ALTER TABLE pipelines ADD COLUMN delivery_id INTEGER;
+  CREATE INDEX pipelines_delivery ON pipelines (delivery_id) WHERE delivery_id IS NOT NULL;
+  `,
+  // The repository a pipeline was launched for, and whether its nodes get secrets ('given', 'withheld', 'none').
+  `
+  ALTER TABLE pipelines ADD COLUMN repository_id INTEGER;
+  ALTER TABLE pipelines ADD COLUMN secrets TEXT NOT NULL DEFAULT 'none';
+  `,
 ];
 
 /** Opens (creating and migrating) the SQLite database under the data dir, in WAL mode. */

@@ -1,5 +1,6 @@
 import type { PipelineListQuery } from "../../shared/api/api-contract";
 import type { PipelineSummary, StateCounts } from "../../shared/api/pipeline-views";
+import type { PipelineSecrets } from "../../shared/api/secrets";
 import type { NodeState } from "../../shared/pipeline/node-state";
 import type { NodeType } from "../../shared/pipeline/pipeline-schema";
 import type { AttemptRecord, NodeRole, NodeSpec } from "../engine/runtime-node";
@@ -20,10 +21,16 @@ export interface PipelineRecord {
   trigger: string;
   executor: string;
   variables: Record<string, string>;
+  /** The delivery (deliveries.id) this pipeline was launched for, if any. */
+  deliveryId: number | null;
   seq: number;
   /** The engine still holds it (not every node finished); a restart resumes it. */
   live: boolean;
   counts: StateCounts;
+  /** The registered repository it was launched for (its secrets), if any. */
+  repositoryId: number | null;
+  /** Whether its nodes get secrets, decided at launch. */
+  secrets: PipelineSecrets;
 }
 
 export interface NodeRow {
@@ -56,9 +63,12 @@ interface PipelineDbRow {
   trigger: string;
   executor: string;
   variables: string;
+  delivery_id: number | null;
   seq: number;
   live: number;
   counts: string;
+  repository_id: number | null;
+  secrets: string;
 }
 
 function toRecord(row: PipelineDbRow): PipelineRecord {
@@ -77,9 +87,12 @@ function toRecord(row: PipelineDbRow): PipelineRecord {
     trigger: row.trigger,
     executor: row.executor,
     variables: JSON.parse(row.variables) as Record<string, string>,
+    deliveryId: row.delivery_id,
     seq: row.seq,
     live: row.live === 1,
     counts: JSON.parse(row.counts) as StateCounts,
+    repositoryId: row.repository_id,
+    secrets: row.secrets as PipelineSecrets,
   };
 }
 
@@ -98,6 +111,7 @@ export function toSummary(record: PipelineRecord): PipelineSummary {
     endedAt: record.endedAt,
     executor: record.executor,
     counts: record.counts,
+    secrets: record.secrets,
   };
 }
 
@@ -108,8 +122,8 @@ export class PipelineStore {
   constructor(readonly db: Db) {
     this.statements = {
       upsertPipeline: db.prepare(`
-        INSERT INTO pipelines (id, created_at, started_at, ended_at, state, repo, repo_dir, branch, sha, event, section, trigger, executor, variables, seq, live, counts)
-        VALUES (@id, @createdAt, @startedAt, @endedAt, @state, @repo, @repoDir, @branch, @sha, @event, @section, @trigger, @executor, @variables, @seq, @live, @counts)
+        INSERT INTO pipelines (id, created_at, started_at, ended_at, state, repo, repo_dir, branch, sha, event, section, trigger, executor, variables, delivery_id, seq, live, counts, repository_id, secrets)
+        VALUES (@id, @createdAt, @startedAt, @endedAt, @state, @repo, @repoDir, @branch, @sha, @event, @section, @trigger, @executor, @variables, @deliveryId, @seq, @live, @counts, @repositoryId, @secrets)
         ON CONFLICT (id) DO UPDATE SET started_at = excluded.started_at, ended_at = excluded.ended_at, state = excluded.state,
           seq = excluded.seq, live = excluded.live, counts = excluded.counts, sha = excluded.sha`),
       upsertNode: db.prepare(`
@@ -128,6 +142,7 @@ export class PipelineStore {
       nodesOf: db.prepare(`SELECT * FROM nodes WHERE pipeline_id = ?`),
       attemptsOf: db.prepare(`SELECT * FROM attempts WHERE pipeline_id = ? ORDER BY path, n`),
       liveIds: db.prepare(`SELECT id FROM pipelines WHERE live = 1 ORDER BY created_at`),
+      ofDelivery: db.prepare(`SELECT id, section FROM pipelines WHERE delivery_id = ? ORDER BY created_at, id`),
     };
   }
 
@@ -214,6 +229,11 @@ export class PipelineStore {
 
   livePipelineIds(): string[] {
     return (this.statements.liveIds.all() as { id: string }[]).map((r) => r.id);
+  }
+
+  /** The pipelines launched for a delivery, with their cfg section. */
+  pipelinesOfDelivery(deliveryId: number): { id: string; section: string | null }[] {
+    return this.statements.ofDelivery.all(deliveryId) as { id: string; section: string | null }[];
   }
 
   listPipelines(query: PipelineListQuery): PipelineRecord[] {

@@ -13,9 +13,29 @@ import { NodeState } from "../pipeline/node-state";
  *   GET  /api/pipelines/:id/logs?path&attempt&from&limit → LogPage
  *   GET  /api/pipelines/:id/logs/download?path&attempt   → text/plain, the whole log
  *   POST /api/examples/hello                          → { pipelines: [{ id, section }] }
- *   POST /api/session              { token }          → sets the session cookie
- *   DELETE /api/session                               → signs out
- *   GET  /api/session                                 → { user: { name, role } }
+ *   POST /api/session              SignInRequest      → SessionInfo, sets the session cookie (no auth;
+ *                                                       429 + Retry-After after 20 wrong passwords a minute)
+ *   DELETE /api/session                               → 204, signs out
+ *   GET  /api/session                                 → SessionInfo
+ *   PUT  /api/session/password     PasswordChange     → 204; every session of the user ends, a new cookie is set
+ *   GET  /api/users                                   → { users: UserView[] }                 (admin)
+ *   POST /api/users                UserCreate         → 201 UserView                          (admin)
+ *   PATCH /api/users/:id           UserUpdate         → UserView (a new password ends their sessions) (admin)
+ *   DELETE /api/users/:id                             → 204 (never the last admin)            (admin)
+ *   GET  /api/tokens                                  → { tokens: TokenView[] }               (admin)
+ *   POST /api/tokens               TokenCreate        → 201 TokenCreated (the token shown this once) (admin)
+ *   DELETE /api/tokens/:id                            → 204, revoked                          (admin)
+ *   GET  /api/secrets                                 → SecretList, global (names, never values) (admin)
+ *   PUT  /api/secrets/:name        SecretSet          → SecretView, created or overwritten    (admin)
+ *   DELETE /api/secrets/:name                         → 204                                   (admin)
+ *   GET  /api/repositories/:id/secrets                → SecretList, that repository's         (admin)
+ *   PUT  /api/repositories/:id/secrets/:name SecretSet → SecretView                           (admin)
+ *   DELETE /api/repositories/:id/secrets/:name        → 204                                   (admin)
+ *        (schemas in ./secrets.ts)
+ *
+ * Roles: viewer reads pipelines and logs; operator also launches and acts on nodes; admin also
+ * manages settings (repositories, deliveries, users, tokens, secrets). A state-changing request
+ * authenticated by the session cookie must come from the dashboard's own origin (403 otherwise).
  *
  * Errors: a 4xx/5xx status with ApiError as the body.
  */
@@ -85,6 +105,57 @@ export const LaunchResult = z.object({
 });
 export type LaunchResult = z.infer<typeof LaunchResult>;
 
-export const SessionRequest = z.object({ token: z.string().min(1).max(500) }).strict();
-export const SessionInfo = z.object({ user: z.object({ name: z.string(), role: z.enum(["admin", "operator", "viewer"]) }) });
+export const Role = z.enum(["admin", "operator", "viewer"]);
+export type Role = z.infer<typeof Role>;
+
+/** Letters, digits and `._-`, starting with a letter or digit. */
+export const UserName = z
+  .string()
+  .min(1, "a name is needed")
+  .max(64)
+  .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, "letters, digits, dot, underscore and dash, starting with a letter or digit");
+/** At least 8 characters; bounded so that hashing stays cheap. */
+export const Password = z.string().min(8, "at least 8 characters").max(1024, "at most 1024 characters");
+
+export const SignInRequest = z.object({ name: z.string().min(1).max(200), password: z.string().min(1).max(1024) }).strict();
+export type SignInRequest = z.infer<typeof SignInRequest>;
+export const SessionInfo = z.object({ user: z.object({ name: z.string(), role: Role }) });
 export type SessionInfo = z.infer<typeof SessionInfo>;
+export const PasswordChange = z.object({ currentPassword: z.string().min(1).max(1024), newPassword: Password }).strict();
+export type PasswordChange = z.infer<typeof PasswordChange>;
+
+export const UserView = z.object({ id: z.number(), name: z.string(), role: Role, createdAt: z.number(), passwordChangedAt: z.number() });
+export type UserView = z.infer<typeof UserView>;
+export const UserCreate = z.object({ name: UserName, password: Password, role: Role }).strict();
+export type UserCreate = z.infer<typeof UserCreate>;
+export const UserUpdate = z
+  .object({ role: Role.optional(), password: Password.optional() })
+  .strict()
+  .refine((value) => value.role !== undefined || value.password !== undefined, "give a role or a password");
+export type UserUpdate = z.infer<typeof UserUpdate>;
+
+export const TokenView = z.object({
+  id: z.number(),
+  name: z.string(),
+  role: Role,
+  createdBy: z.string().nullable(),
+  createdAt: z.number(),
+  lastUsedAt: z.number().nullable(),
+  /** BATON_ADMIN_TOKEN: revoked by unsetting the variable, not through the API. */
+  fromEnvironment: z.boolean(),
+});
+export type TokenView = z.infer<typeof TokenView>;
+export const TokenCreate = z
+  .object({
+    name: z
+      .string()
+      .trim()
+      .min(1, "a name is needed")
+      .max(100)
+      .refine((name) => ![...name].some((c) => c < " " || c === "\u007f"), "no control characters"),
+    role: Role,
+  })
+  .strict();
+export type TokenCreate = z.infer<typeof TokenCreate>;
+export const TokenCreated = z.object({ token: TokenView, secret: z.string() });
+export type TokenCreated = z.infer<typeof TokenCreated>;

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { NodeState } from "../pipeline/node-state";
 import { EnvMap, ImageRef, NodeType } from "../pipeline/pipeline-schema";
+import { PipelineSecrets } from "./secrets";
 
 /** Who or what started an attempt or a pipeline: "engine", "retry", "user:alice", "webhook", "cli:bob"… */
 export const Trigger = z.string();
@@ -85,6 +86,8 @@ export const PipelineSummary = z.object({
   executor: z.string(),
   /** Exec nodes per state, for the list and the pipeline header. */
   counts: StateCounts,
+  /** Whether its nodes get secrets: `withheld` for a pull request from a fork. */
+  secrets: PipelineSecrets,
 });
 export type PipelineSummary = z.infer<typeof PipelineSummary>;
 

@@ -2,7 +2,7 @@ import { z } from "zod";
 
 /**
  * Repository integrations (GitHub webhooks, commit statuses, local git hooks, cron): the shapes
- * of their API. Every route but the two receivers needs the admin token or a session.
+ * of their API. Every route but the two receivers needs the admin role (a token or a session).
  *
  *   GET    /api/repositories                          → { repositories: RepositoryView[] }
  *   POST   /api/repositories        RepositoryCreate  → 201 RepositoryWithSecret (the secret is shown this once)
@@ -16,7 +16,7 @@ import { z } from "zod";
  *   POST   /api/deliveries/:id/redeliver              → 202 WebhookAnswer (a new delivery, processed again)
  *
  *   POST   /api/webhooks/github     GitHub's payload  → WebhookAnswer   (no auth: X-Hub-Signature-256)
- *   POST   /api/hooks/local-git     LocalGitNotification → WebhookAnswer (a hook token or the admin token)
+ *   POST   /api/hooks/local-git     LocalGitNotification → WebhookAnswer (a hook token, or an operator or admin token)
  *   POST   /api/hooks/local-git/tokens HookTokenRequest → { token }     (admin)
  */
 

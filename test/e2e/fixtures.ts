@@ -13,9 +13,11 @@ export interface E2eWorkerFixtures {
   baton: BatonServer;
 }
 
-export async function signIn(page: Page, server: BatonServer): Promise<void> {
+/** Signs in through the sign-in form, as the first admin unless another user is given. */
+export async function signIn(page: Page, server: BatonServer, user: { name: string; password: string } = { name: "admin", password: server.password }): Promise<void> {
   await page.goto(`${server.url}/`);
-  await page.getByLabel(/token/i).fill(server.token);
+  await page.getByLabel("User name").fill(user.name);
+  await page.getByLabel("Password").fill(user.password);
   await page.getByRole("button", { name: /sign in/i }).click();
   await expect(page.getByTestId("pipelines-page")).toBeVisible();
 }

@@ -59,8 +59,8 @@ describe("the JSON API", () => {
     }
   });
 
-  it("exchanges the token for an httpOnly SameSite session cookie that authenticates the browser", async () => {
-    const signIn = await server.api("POST", "/api/session", { token: server.token }, {});
+  it("exchanges a user name and password for an httpOnly SameSite session cookie that authenticates the browser", async () => {
+    const signIn = await server.api("POST", "/api/session", { name: "admin", password: server.password }, {});
     expect(signIn.status).toBe(200);
     const cookie = signIn.headers.get("set-cookie")!;
     expect(cookie).toMatch(/HttpOnly/);

@@ -191,6 +191,65 @@ describe("DockerExecutor", () => {
     rmSync(repo.dir, { recursive: true, force: true });
   });
 
+  it("puts the repository straight into the generate step's own container, and makes the Execs' repository image ahead only once the repository's Execs wanted one", async () => {
+    const repo = makeRepo();
+    const pipelineId = newPipelineId();
+    await executor.preparePipeline({ pipelineId, repoDir: repo.dir, sha: repo.sha }, collector().sink);
+    const out = collector();
+    const handle = await executor.start(request(pipelineId, "pwd; cat a.txt; ls; sleep 2", { image: { image: BUSYBOX, copyRepo: true }, ownRepoCopy: true }), out.sink);
+    expect(docker("inspect", "--format", "{{.Image}}", handle.ref)).toBe(docker("image", "inspect", "--format", "{{.Id}}", BUSYBOX));
+    expect(await handle.exit).toEqual({ exitCode: 0 });
+    expect(out.stdout().split("\n").slice(0, 2)).toEqual(["/workspace", "committed"]);
+    expect(out.stdout()).toContain("ci\n");
+    expect(out.system()).not.toContain("baton-snapshot");
+    // No Exec of this repository has wanted the image with the repository yet: none is made ahead.
+    await new Promise((r) => setTimeout(r, 500));
+    expect(docker("images", "-q", "--filter", `label=baton.pipeline=${pipelineId}`)).toBe("");
+    const exec = await run(request(pipelineId, "cat a.txt", { image: { image: BUSYBOX, copyRepo: true } }));
+    expect(exec.stdout()).toBe("committed\n");
+    expect(exec.system()).toContain("copying the repository");
+    await executor.releasePipeline(pipelineId);
+
+    // The next pipeline of the repository: its Execs' repository image is made while the generate step runs.
+    const next = newPipelineId();
+    await executor.preparePipeline({ pipelineId: next, repoDir: repo.dir, sha: repo.sha }, collector().sink);
+    await run(request(next, "true", { image: { image: BUSYBOX, copyRepo: true }, ownRepoCopy: true }));
+    const ahead = await run(request(next, "cat a.txt", { image: { image: BUSYBOX, copyRepo: true } }));
+    expect(ahead.stdout()).toBe("committed\n");
+    expect(ahead.system()).not.toContain("copying the repository");
+    await executor.releasePipeline(next);
+    expect(docker("images", "-q", "--filter", `label=baton.pipeline=${next}`)).toBe("");
+    expect(containersOf(pipelineId)).toEqual([]);
+    expect(docker("images", "-q", "--filter", `label=baton.pipeline=${pipelineId}`)).toBe("");
+    rmSync(repo.dir, { recursive: true, force: true });
+  });
+
+  it("gives a sameContainer Serial's container the repository without making a repository image", async () => {
+    const repo = makeRepo();
+    const pipelineId = newPipelineId();
+    await executor.preparePipeline({ pipelineId, repoDir: repo.dir, sha: repo.sha }, collector().sink);
+    const result = await run(request(pipelineId, "cat a.txt", { image: { image: BUSYBOX, copyRepo: true }, containerKey: "/Build" }));
+    expect(result.stdout()).toBe("committed\n");
+    expect(docker("images", "-q", "--filter", `label=baton.pipeline=${pipelineId}`)).toBe("");
+    await executor.releasePipeline(pipelineId);
+    rmSync(repo.dir, { recursive: true, force: true });
+  });
+
+  it("removes a repository image still being made ahead when the pipeline is released", async () => {
+    const repo = makeRepo();
+    const earlier = newPipelineId();
+    await executor.preparePipeline({ pipelineId: earlier, repoDir: repo.dir, sha: repo.sha }, collector().sink);
+    await run(request(earlier, "true", { image: { image: BUSYBOX, copyRepo: true } }));
+    await executor.releasePipeline(earlier);
+    const pipelineId = newPipelineId();
+    await executor.preparePipeline({ pipelineId, repoDir: repo.dir, sha: repo.sha }, collector().sink);
+    await run(request(pipelineId, "true", { image: { image: BUSYBOX, copyRepo: true }, ownRepoCopy: true }));
+    await executor.releasePipeline(pipelineId);
+    expect(containersOf(pipelineId)).toEqual([]);
+    expect(docker("images", "-q", "--filter", `label=baton.pipeline=${pipelineId}`)).toBe("");
+    rmSync(repo.dir, { recursive: true, force: true });
+  });
+
   it("builds a Dockerfile from the commit with its context", async () => {
     const repo = makeRepo();
     const pipelineId = newPipelineId();

@@ -118,7 +118,33 @@ describe("a generate step survives the server", () => {
     expect(nodeAt(final, "/Execute/after").state).toBe("done");
     expect(final.root.state).toBe("done");
   });
+
+  it("leaves no container and no repository image of a pipeline that ends done after a restart re-attached its last node", async () => {
+    const json = JSON.stringify({ type: "exec", name: "last", image: { image: "baton-test/busybox:latest", copyRepo: true }, command: "echo begin; sleep 4; cat p.json > /dev/null" });
+    const repo = makeRepo({ ".conducto.cfg": "[push]\ncommand = cat p.json\n", "p.json": json });
+    const env = { ...DOCKER_ENV, BATON_GENERATE_IMAGE: "baton-test/busybox:latest" };
+    server = await startServer({ executor: "docker", env });
+    const dataDir = server.dataDir;
+    const launched = await server.api<LaunchResult>("POST", "/api/pipelines", { kind: "cfg", repo, event: "push", variables: { branch: "main" } });
+    const id = launched.body.pipelines[0]!.id;
+    const first = server;
+    await waitFor(async () => {
+      const log = await first.api<LogPage>("GET", `/api/pipelines/${id}/logs?path=${encodeURIComponent("/Execute/last")}`);
+      return log.status === 200 && log.body.lines.some((l) => l.text === "begin");
+    }, 30_000, "the last node to run");
+    expect(snapshotImagesOf(id).length).toBeGreaterThan(0);
+    await server.crash();
+    server = await startServer({ dataDir, executor: "docker", env });
+    const final = await finished(server, id);
+    expect(final.root.state).toBe("done");
+    expect(nodeAt(final, "/Execute/last").attempts).toHaveLength(1);
+    await waitFor(() => containersOf(id).length === 0 && snapshotImagesOf(id).length === 0, 15_000, "the pipeline's containers and images to be removed");
+  });
 });
+
+function snapshotImagesOf(pipelineId: string): string[] {
+  return execFileSync("docker", ["images", "-q", "--filter", `label=baton.pipeline=${pipelineId}`], { encoding: "utf8" }).trim().split("\n").filter(Boolean);
+}
 
 describe("the baton command with a Docker engine", () => {
   it("runs every Exec in a container of its image, with the commit's files at /workspace", async () => {
@@ -173,6 +199,19 @@ main(Serial({ image }, {
 });
 
 describe("Docker pipelines on the server", () => {
+  it("runs the generate step in a container of its image with the repository put in, without waiting for a repository image", async () => {
+    const json = JSON.stringify({ type: "exec", name: "only", image: "baton-test/busybox:latest", command: "echo hi" });
+    const repo = makeRepo({ ".conducto.cfg": "[push]\ncommand = cat p.json\n", "p.json": json });
+    server = await startServer({ executor: "docker", env: { ...DOCKER_ENV, BATON_GENERATE_IMAGE: "baton-test/busybox:latest" } });
+    const launched = await server.api<LaunchResult>("POST", "/api/pipelines", { kind: "cfg", repo, event: "push", variables: { branch: "main" } });
+    const id = launched.body.pipelines[0]!.id;
+    const final = await finished(server, id);
+    expect(final.root.state).toBe("done");
+    const log = await server.api<LogPage>("GET", `/api/pipelines/${id}/logs?path=/Generate`);
+    expect(log.body.lines.filter((l) => l.stream === "system").map((l) => l.text).join("\n")).not.toContain("copying the repository");
+    await waitFor(() => containersOf(id).length === 0 && snapshotImagesOf(id).length === 0, 15_000, "the pipeline's containers and images to be removed");
+  });
+
   it("gives a node whose image does not exist worker_error naming the image, and the rest of the Parallel goes on", async () => {
     server = await startServer({ executor: "docker", env: DOCKER_ENV });
     const id = await launch(server, {
@@ -218,25 +257,30 @@ describe("Docker pipelines on the server", () => {
     await waitFor(() => containersOf(id).length === 0, 10_000, "no containers left");
   });
 
-  it("turns nodes to worker_error when the engine goes away, stays up, and a rerun completes once it is back", async () => {
+  it("turns nodes to worker_error when the engine goes away, stays up, removes their containers and completes a rerun once it is back", async () => {
     const relay = new DockerRelay();
+    const instance = `test-outage-${process.pid}`;
     await relay.start();
     try {
-      server = await startServer({ executor: "docker", env: { ...DOCKER_ENV, DOCKER_HOST: relay.dockerHost } });
+      server = await startServer({ executor: "docker", env: { ...DOCKER_ENV, DOCKER_HOST: relay.dockerHost, BATON_INSTANCE: instance } });
       const s = server;
       const id = await launch(server, {
         type: "parallel",
         name: "r",
         image: "baton-test/busybox:latest",
         children: [
-          { type: "exec", name: "one", command: "sleep 3; echo one" },
-          { type: "exec", name: "two", command: "sleep 3; echo two" },
+          { type: "exec", name: "one", command: "echo started; sleep 3; echo one" },
+          { type: "exec", name: "two", command: "echo started; sleep 3; echo two" },
         ],
       });
+      // Both containers run (an attempt still starting would wait for the engine instead).
       await waitFor(async () => {
-        const d = await detailOf(s, id);
-        return nodeAt(d, "/one").state === "running" && nodeAt(d, "/two").state === "running";
-      }, 20_000, "both to run");
+        for (const name of ["/one", "/two"]) {
+          const log = await s.api<LogPage>("GET", `/api/pipelines/${id}/logs?path=${name}`);
+          if (log.status !== 200 || !log.body.lines.some((l) => l.text === "started")) return false;
+        }
+        return true;
+      }, 20_000, "both containers to run");
       await new Promise((resolve) => setTimeout(resolve, 500));
       await relay.stop();
       const failed = await finished(server, id);
@@ -246,6 +290,8 @@ describe("Docker pipelines on the server", () => {
       }
       expect((await server.api("GET", "/api/health")).status).toBe(200);
       await relay.start();
+      // The containers of attempts given up on do not outlive them, rerun or not.
+      await waitFor(() => containersOf(id).length === 0, 15_000, "the abandoned containers to be removed");
       const rerun = await server.api("POST", `/api/pipelines/${id}/actions`, { action: "rerunFailed" });
       expect(rerun.status).toBe(200);
       await waitFor(async () => {
@@ -256,7 +302,46 @@ describe("Docker pipelines on the server", () => {
       await server?.stop();
       server = null;
       await relay.stop();
-      execFileSync("sh", ["-c", "docker ps -aq --filter label=baton.node | xargs -r docker rm -f"], { stdio: "ignore" });
+      execFileSync("sh", ["-c", `docker ps -aq --filter label=baton.instance=${instance} | xargs -r docker rm -f`], { stdio: "ignore" });
+    }
+  });
+
+  it("holds an attempt that cannot start while the engine is away, and runs it once the engine is back", async () => {
+    const relay = new DockerRelay();
+    const instance = `test-wait-${process.pid}`;
+    await relay.start();
+    try {
+      server = await startServer({ executor: "docker", env: { ...DOCKER_ENV, DOCKER_HOST: relay.dockerHost, BATON_INSTANCE: instance } });
+      const s = server;
+      await relay.stop();
+      const id = await launch(server, {
+        type: "serial",
+        name: "r",
+        image: "baton-test/busybox:latest",
+        children: [
+          { type: "exec", name: "one", command: "echo one" },
+          { type: "exec", name: "two", command: "echo two" },
+        ],
+      });
+      await waitFor(async () => {
+        const log = await s.api<LogPage>("GET", `/api/pipelines/${id}/logs?path=/one`);
+        return log.status === 200 && log.body.lines.some((l) => /does not answer; waiting/.test(l.text));
+      }, 15_000, "the first node to wait for the engine");
+      const waiting = await detailOf(s, id);
+      expect(nodeAt(waiting, "/one").state).toBe("running");
+      expect(nodeAt(waiting, "/two").state).toBe("pending");
+      await relay.start();
+      const final = await finished(s, id);
+      expect(final.root.state).toBe("done");
+      expect(nodeAt(final, "/one").attempts).toHaveLength(1);
+      const log = await s.api<LogPage>("GET", `/api/pipelines/${id}/logs?path=/one`);
+      expect(log.body.lines.map((l) => l.text)).toEqual(expect.arrayContaining(["the Docker engine answers again", "one"]));
+      await waitFor(() => containersOf(id).length === 0, 10_000, "containers to be removed");
+    } finally {
+      await server?.stop();
+      server = null;
+      await relay.stop();
+      execFileSync("sh", ["-c", `docker ps -aq --filter label=baton.instance=${instance} | xargs -r docker rm -f`], { stdio: "ignore" });
     }
   });
 });

@@ -1,9 +1,9 @@
 import { Link, Outlet } from "react-router";
-import { useSession } from "../../features/sign-in";
+import { UserMenu, useCan } from "../../features/sign-in";
 import { ConnectionStatus } from "./connection-status";
 
 export function AppShell() {
-  const { session, signOut } = useSession();
+  const administer = useCan("administer");
   return (
     <div className="flex h-screen flex-col bg-slate-50 text-slate-900">
       <header className="flex h-11 shrink-0 items-center gap-4 border-b border-slate-200 bg-white px-4">
@@ -14,20 +14,15 @@ export function AppShell() {
           <Link to="/" className="hover:text-slate-900">
             Pipelines
           </Link>
-          <Link to="/settings" className="hover:text-slate-900" data-testid="nav-settings">
-            Settings
-          </Link>
+          {administer && (
+            <Link to="/settings" className="hover:text-slate-900" data-testid="nav-settings">
+              Settings
+            </Link>
+          )}
         </nav>
         <div className="ml-auto flex items-center gap-3 text-sm text-slate-600">
           <ConnectionStatus />
-          {session.status === "signedIn" && (
-            <span>
-              {session.user.name} <span className="text-slate-400">({session.user.role})</span>
-            </span>
-          )}
-          <button type="button" className="text-slate-500 hover:text-slate-900" onClick={() => void signOut()}>
-            Sign out
-          </button>
+          <UserMenu />
         </div>
       </header>
       <div className="min-h-0 flex-1">

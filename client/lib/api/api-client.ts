@@ -25,7 +25,7 @@ export function onUnauthorized(listener: UnauthorizedListener): () => void {
 }
 
 export interface ApiRequestInit {
-  method?: "GET" | "POST" | "PUT" | "DELETE";
+  method?: "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
   body?: unknown;
   signal?: AbortSignal;
 }

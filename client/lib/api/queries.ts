@@ -27,6 +27,16 @@ export const queries = {
     details: () => ["repositories", "detail"] as const,
     detail: (id: number) => ["repositories", "detail", id] as const,
   },
+  users: {
+    list: () => ["users", "list"] as const,
+  },
+  tokens: {
+    list: () => ["tokens", "list"] as const,
+  },
+  secrets: {
+    /** A scope's secrets: "global", or a repository's id. */
+    list: (scope: number | "global") => ["secrets", "list", scope] as const,
+  },
   deliveries: {
     all: () => ["deliveries"] as const,
     lists: () => ["deliveries", "list"] as const,

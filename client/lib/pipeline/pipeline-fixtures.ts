@@ -76,6 +76,7 @@ export function makeDetail(root: FixtureNode, seq = 0, id = "p1"): PipelineDetai
     endedAt: null,
     executor: "local",
     counts: { pending: 0, queued: 0, running: 0, done: 0, error: 0, killed: 0, worker_error: 0 },
+    secrets: "none",
     seq,
     variables: {},
     root: view,

@@ -87,14 +87,20 @@ export class CommitStatusReporter {
     }
   }
 
-  /** Starts reporting a pipeline just launched: sends `pending`. */
-  track(pipelineId: string, target: StatusTarget): void {
+  /**
+   * Starts reporting a pipeline just launched: sends `pending`. Once per pipeline: a delivery
+   * processed again after a crash finds its pipeline reported already, or reports the state it
+   * is in now (`current`, from its summary) if the crash came before the first report.
+   */
+  track(pipelineId: string, target: StatusTarget, current?: Pick<PipelineSummary, "state" | "endedAt">): void {
     if (this.closed) return;
+    if (this.tracked.has(pipelineId) || this.db.prepare(`SELECT 1 FROM commit_statuses WHERE pipeline_id = ?`).get(pipelineId)) return;
+    const state = current ? commitStateOf(current) : "pending";
     this.db
-      .prepare(`INSERT OR REPLACE INTO commit_statuses (pipeline_id, repository_id, sha, context, state, sent_state, error, updated_at) VALUES (?, ?, ?, ?, 'pending', NULL, NULL, ?)`)
-      .run(pipelineId, target.repositoryId, target.sha, target.context, Date.now());
-    const tracked = this.remember(pipelineId, target, "pending");
-    this.enqueue(pipelineId, tracked, "pending");
+      .prepare(`INSERT INTO commit_statuses (pipeline_id, repository_id, sha, context, state, sent_state, error, updated_at) VALUES (?, ?, ?, ?, ?, NULL, NULL, ?)`)
+      .run(pipelineId, target.repositoryId, target.sha, target.context, state, Date.now());
+    const tracked = this.remember(pipelineId, target, state);
+    this.enqueue(pipelineId, tracked, state);
   }
 
   /** Stops listening and waits (a little) for statuses being sent. */

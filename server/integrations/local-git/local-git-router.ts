@@ -3,6 +3,7 @@ import { Router, type Request } from "express";
 import { HookTokenRequest, LocalGitNotification, type HookTokenResult } from "../../../shared/api/repositories";
 import { HttpError, parseWith } from "../../api/api-errors";
 import type { Auth } from "../../api/auth";
+import { roleCan } from "../../../shared/api/roles";
 import type { RepositoryIntegrations } from "../repositories";
 import { gitRun } from "../repositories/repository-mirror";
 
@@ -37,6 +38,7 @@ export function localGitRouter(integrations: RepositoryIntegrations, auth: Auth)
     const token = bearer(req);
     const admin = auth.identify(req.headers.authorization, req.headers.cookie);
     if (!token && !admin) throw new HttpError(401, "unauthorized", "send the hook's token: Authorization: Bearer <token>");
+    if (admin && !roleCan(admin.role, "operate")) throw new HttpError(403, "forbidden", `launching needs the operator or admin role; you are ${admin.role}`);
     const notification = parseWith(LocalGitNotification, req.body, "local git notification");
     const repoPath = await repositoryPath(notification.repo);
     if (!admin && !(token && integrations.hookTokens.allows(token, repoPath))) {
@@ -49,7 +51,8 @@ export function localGitRouter(integrations: RepositoryIntegrations, auth: Auth)
 
   router.post("/local-git/tokens", async (req, res) => {
     const admin = auth.identify(req.headers.authorization, req.headers.cookie);
-    if (!admin || admin.role !== "admin") throw new HttpError(401, "unauthorized", "issuing a hook token needs the admin token");
+    if (!admin) throw new HttpError(401, "unauthorized", "issuing a hook token needs an admin token");
+    if (admin.role !== "admin") throw new HttpError(403, "forbidden", `issuing a hook token needs the admin role; you are ${admin.role}`);
     const { repo } = parseWith(HookTokenRequest, req.body, "hook token request");
     const repoPath = await repositoryPath(repo);
     const body: HookTokenResult = { token: integrations.hookTokens.issue(repoPath), repo: repoPath };

@@ -19,7 +19,7 @@ export interface NewDelivery {
   status: number;
   result: DeliveryResult;
   reason?: string | null;
-  /** Kept only for signed deliveries, so that they can be redelivered. */
+  /** Kept for signed deliveries (to redeliver them) and local hook notifications (to process them after a crash). */
   body?: Buffer | null;
   contentType?: string | null;
   redeliveryOf?: number | null;
@@ -35,6 +35,7 @@ export interface StoredDelivery {
   id: number;
   repositoryId: number | null;
   event: string;
+  action: string | null;
   guid: string | null;
   body: Buffer | null;
   contentType: string | null;
@@ -58,6 +59,34 @@ interface DeliveryRow {
   pipelines: string;
   has_body: number;
   redelivery_of: number | null;
+}
+
+const STORED_COLUMNS = `id, repository_id, event, action, guid, body, content_type, source, redelivery_of`;
+
+interface StoredRow {
+  id: number;
+  repository_id: number | null;
+  event: string;
+  action: string | null;
+  guid: string | null;
+  body: Buffer | null;
+  content_type: string | null;
+  source: DeliverySource;
+  redelivery_of: number | null;
+}
+
+function toStored(row: StoredRow): StoredDelivery {
+  return {
+    id: row.id,
+    repositoryId: row.repository_id,
+    event: row.event,
+    action: row.action,
+    guid: row.guid,
+    body: row.body,
+    contentType: row.content_type,
+    source: row.source,
+    redeliveryOf: row.redelivery_of,
+  };
 }
 
 const VIEW_COLUMNS = `id, repository_id, repository_name, source, event, action, guid, received_at, finished_at, http_status, result, reason, pipelines,
@@ -205,29 +234,16 @@ export class DeliveryLog {
 
   /** The signed body of a delivery, for redelivery. */
   stored(id: number): StoredDelivery | null {
-    const row = this.db.prepare(`SELECT id, repository_id, event, guid, body, content_type, source, redelivery_of FROM deliveries WHERE id = ?`).get(id) as
-      | {
-          id: number;
-          repository_id: number | null;
-          event: string;
-          guid: string | null;
-          body: Buffer | null;
-          content_type: string | null;
-          source: DeliverySource;
-          redelivery_of: number | null;
-        }
-      | undefined;
-    if (!row) return null;
-    return {
-      id: row.id,
-      repositoryId: row.repository_id,
-      event: row.event,
-      guid: row.guid,
-      body: row.body,
-      contentType: row.content_type,
-      source: row.source,
-      redeliveryOf: row.redelivery_of,
-    };
+    const row = this.db.prepare(`SELECT ${STORED_COLUMNS} FROM deliveries WHERE id = ?`).get(id) as StoredRow | undefined;
+    return row ? toStored(row) : null;
+  }
+
+  /**
+   * Deliveries accepted but not finished, oldest first: what a stopped (or killed) server had
+   * still to process. Processing one again is safe: its pipelines carry its id (see CfgLauncher).
+   */
+  unfinished(): StoredDelivery[] {
+    return (this.db.prepare(`SELECT ${STORED_COLUMNS} FROM deliveries WHERE result = 'accepted' ORDER BY id`).all() as StoredRow[]).map(toStored);
   }
 
   /** How many redeliveries of `id` were made (to name the next one). */
@@ -247,13 +263,6 @@ export class DeliveryLog {
     })();
   }
 
-  /** Deliveries a stopped server accepted but never finished: they say so (redelivering runs them). */
-  markInterrupted(): number {
-    return this.db
-      .prepare(`UPDATE deliveries SET result = 'error', reason = 'the server stopped before processing it; redeliver to run it', finished_at = ? WHERE result = 'accepted'`)
-      .run(Date.now()).changes;
-  }
-
   private toView(row: DeliveryRow): DeliveryView {
     const pipelines = JSON.parse(row.pipelines) as LaunchedRef[];
     return {
@@ -271,7 +280,7 @@ export class DeliveryLog {
       reason: row.reason,
       pipelines: pipelines.map((p) => ({ ...p, url: `${this.publicUrl}/pipelines/${p.id}` })),
       redeliveryOf: row.redelivery_of,
-      canRedeliver: row.has_body === 1 && row.repository_id !== null,
+      canRedeliver: row.has_body === 1 && row.repository_id !== null && row.source !== "local-git" && row.source !== "cron",
     };
   }
 }

@@ -1,5 +1,5 @@
 import { CfgError, buildVariables, hasSectionFor, parseCfg, selectSections, type CfgFile } from "../../cfg";
-import { LaunchError, type CfgLauncher } from "../cfg-launcher";
+import { LaunchError, type CfgLauncher, type LaunchedPipeline } from "../cfg-launcher";
 import type { DeliveryResult } from "../../../shared/api/repositories";
 import type { LaunchedRef } from "./delivery-log";
 import type { RefSnapshot } from "./repository-mirror";
@@ -24,8 +24,8 @@ export interface EventOutcome {
   later?: Promise<EventOutcome>;
 }
 
-/** Called for each pipeline launched, with the commit it runs (commit statuses). */
-export type OnLaunched = (pipeline: LaunchedRef, event: RepoEvent, sha: string, site: LaunchSite) => void;
+/** Called for each pipeline launched (or found launched already for the delivery), with the commit it runs (commit statuses). */
+export type OnLaunched = (pipeline: LaunchedPipeline, event: RepoEvent, sha: string, site: LaunchSite) => void;
 
 const CFG_CACHE_SIZE = 256;
 
@@ -45,12 +45,15 @@ export class EventLauncher {
     private readonly onLaunched: OnLaunched,
   ) {}
 
-  /** Launches what `events` ask for; `requested` names a section instead of the event (cron). */
-  async run(site: LaunchSite, events: RepoEvent[], requested?: string): Promise<EventOutcome> {
+  /**
+   * Launches what `events` ask for for delivery `deliveryId` (its pipelines carry the id, so a
+   * delivery processed again launches nothing twice); `requested` names a section instead of the event (cron).
+   */
+  async run(site: LaunchSite, events: RepoEvent[], deliveryId: number, requested?: string): Promise<EventOutcome> {
     const immediate: EventOutcome[] = [];
     const deferred: Promise<EventOutcome>[] = [];
     for (const event of events) {
-      const outcome = await this.runOne(site, event, requested ?? event.event);
+      const outcome = await this.runOne(site, event, requested ?? event.event, deliveryId);
       if (outcome.later) deferred.push(outcome.later);
       else immediate.push(outcome);
     }
@@ -63,7 +66,7 @@ export class EventLauncher {
     };
   }
 
-  private async runOne(site: LaunchSite, event: RepoEvent, requested: string): Promise<EventOutcome> {
+  private async runOne(site: LaunchSite, event: RepoEvent, requested: string, deliveryId: number): Promise<EventOutcome> {
     const ignored = (reason: string): EventOutcome => ({ result: "ignored", reason: `${event.event}: ${reason}`, pipelines: [] });
     const failed = (reason: string): EventOutcome => ({ result: "error", reason: `${event.event}: ${reason}`, pipelines: [] });
 
@@ -100,7 +103,7 @@ export class EventLauncher {
       const sections = selectSections(cfg, requested, values);
       if (sections.length === 0) return ignored(`no [${requested}] section's filter holds (${describe(values)})`);
       const defer = sections.some((section) => section.duplicate === "DEFER");
-      const launching = this.launch(site, event, requested, variables, cfgText, cfgFile, sha, defaultHead);
+      const launching = this.launch(site, event, { requested, deliveryId }, variables, cfgText, cfgFile, sha, defaultHead);
       if (defer) return { result: "accepted", reason: null, pipelines: [], later: launching };
       return await launching;
     } catch (error) {
@@ -112,22 +115,24 @@ export class EventLauncher {
   private async launch(
     site: LaunchSite,
     event: RepoEvent,
-    requested: string,
+    { requested, deliveryId }: { requested: string; deliveryId: number },
     variables: Record<string, string>,
     cfgText: string,
     cfgFile: string,
     sha: string,
     defaultHead: string,
   ): Promise<EventOutcome> {
-    const request = { repoDir: site.repoDir, cfgText, cfgFile, requested, variables, trigger: event.trigger, handLaunch: false };
+    // Secrets go to a registered repository's pipelines, never to a pull request from a fork (its code is the fork's).
+    const secrets = site.repositoryId === null ? undefined : { repositoryId: site.repositoryId, withheld: variables.fork !== "false" };
+    const request = { repoDir: site.repoDir, cfgText, cfgFile, requested, variables, trigger: event.trigger, handLaunch: false, deliveryId, ...(secrets ? { secrets } : {}) };
     let result: Awaited<ReturnType<CfgLauncher["launch"]>>;
     try {
       try {
-        result = await this.launcher.launch({ ...request, sha });
+        result = await this.launcher.launch({ ...request, sha, shaIsBranchTip: isBranchTip(site.refs, sha) });
       } catch (error) {
         if (!(error instanceof LaunchError) || !event.fallBackToDefaultBranch || sha === defaultHead || !/^no commit /.test(error.message)) throw error;
         // The change's commit is gone (a merged pull request's deleted branch): clean up from the default branch.
-        result = await this.launcher.launch({ ...request, sha: defaultHead });
+        result = await this.launcher.launch({ ...request, sha: defaultHead, shaIsBranchTip: true });
       }
     } catch (error) {
       if (error instanceof LaunchError || error instanceof CfgError) return { result: "error", reason: `${event.event}: ${error.message}`, pipelines: [] };
@@ -136,7 +141,7 @@ export class EventLauncher {
     for (const pipeline of result.launched) this.onLaunched(pipeline, event, result.plan.sha, site);
     const reason = result.skipped.length ? result.skipped.map((why) => `${event.event}: ${why}`).join("; ") : null;
     if (result.launched.length === 0) return { result: "ignored", reason, pipelines: [] };
-    return { result: "launched", reason, pipelines: result.launched };
+    return { result: "launched", reason, pipelines: result.launched.map(({ id, section }) => ({ id, section })) };
   }
 
   /** `.conducto.cfg` at a commit of a repository, or null when there is none. */
@@ -156,6 +161,11 @@ export class EventLauncher {
     remember(this.parsed, key, cfg);
     return cfg;
   }
+}
+
+function isBranchTip(refs: RefSnapshot, sha: string): boolean {
+  for (const [name, tip] of refs) if (tip === sha && name.startsWith("refs/heads/")) return true;
+  return false;
 }
 
 function remember<K, V>(map: Map<K, V>, key: K, value: V): void {

@@ -11,10 +11,10 @@ import type {
   WebhookAnswer,
 } from "../../../shared/api/repositories";
 import { CfgError, parseCfg, parseCronSchedule } from "../../cfg";
-import type { Config } from "../../config";
+import type { Config, TestPausePoint } from "../../config";
 import type { Engine } from "../../engine";
 import type { Db } from "../../store/database";
-import type { CfgLauncher } from "../cfg-launcher";
+import type { CfgLauncher, LaunchedPipeline } from "../cfg-launcher";
 import { CronScheduler, type CronHost, type CronSection } from "../cron/cron-scheduler";
 import { CommitStatusReporter, type StatusReporterOptions } from "../github/commit-statuses";
 import { actionOf, mapGithubEvent } from "../github/github-events";
@@ -25,6 +25,7 @@ import { eventsOfRefUpdate, type RepoEvent } from "./repo-event";
 import { RepositoryMirrors, gitRun, readRefs, type MirrorSource, type RefSnapshot } from "./repository-mirror";
 import { RepositoryStore, type RepositoryRecord } from "./repository-store";
 import { SecretBox } from "./secret-box";
+import { LOCAL_GIT_CONTENT_TYPE, encodeLocalGitBody, planUnfinished, type LocalGitBody } from "./unfinished-delivery";
 
 export { DuplicateRepository } from "./repository-store";
 export type { RepositoryRecord } from "./repository-store";
@@ -44,15 +45,25 @@ const QUIET_MS = 40;
  * loop for milliseconds each, and a burst of deliveries must still be answered within a second.
  * A delivery's processing starts once the receiver has been calm for QUIET_MS (no request
  * being answered, none arrived), or once the delivery is YIELD_TO_INTAKE_MS old, whichever
- * comes first: a steady stream of requests delays processing, it never starves it.
+ * comes first: a steady stream of requests delays processing, it never starves it. A delivery
+ * that came alone (no request arrived after its own) starts as soon as its answer is out: there
+ * is no burst to protect, and waiting QUIET_MS would be a third of a push's time to its first
+ * local command.
  */
-class IntakeGate {
+export class IntakeGate {
   private inFlight = 0;
   private lastActivity = 0;
+  private arrivals = 0;
+
+  /** Requests arrived so far: a delivery notes it when received, to know later whether it came alone. */
+  get arrived(): number {
+    return this.arrivals;
+  }
 
   /** A webhook request arrived; call the returned function once it is answered. */
   enter(): () => void {
     this.inFlight++;
+    this.arrivals++;
     this.lastActivity = Date.now();
     let left = false;
     return () => {
@@ -63,13 +74,14 @@ class IntakeGate {
     };
   }
 
-  async quiet(deadline: number): Promise<void> {
+  async quiet(deadline: number, arrivedBefore: number): Promise<void> {
     for (;;) {
       const now = Date.now();
       if (now >= deadline) return;
+      const alone = this.arrivals === arrivedBefore;
       const calm = now - this.lastActivity;
-      if (this.inFlight === 0 && calm >= QUIET_MS) return;
-      const wait = Math.min(deadline - now, this.inFlight === 0 ? QUIET_MS - calm : QUIET_MS);
+      if (this.inFlight === 0 && (alone || calm >= QUIET_MS)) return;
+      const wait = alone ? 2 : Math.min(deadline - now, this.inFlight === 0 ? QUIET_MS - calm : QUIET_MS);
       await new Promise((resolve) => setTimeout(resolve, wait));
     }
   }
@@ -111,7 +123,7 @@ export class RepositoryIntegrations {
   constructor(
     private readonly config: Config,
     db: Db,
-    engine: Engine,
+    private readonly engine: Engine,
     launcher: CfgLauncher,
     options: IntegrationOptions = {},
   ) {
@@ -130,7 +142,7 @@ export class RepositoryIntegrations {
   }
 
   start(): void {
-    this.deliveries.markInterrupted();
+    this.resumeUnfinished();
     this.deliveries.prune();
     this.pruneTimer = setInterval(() => this.deliveries.prune(), PRUNE_EVERY_MS);
     this.pruneTimer.unref();
@@ -256,13 +268,50 @@ export class RepositoryIntegrations {
     }
     // Accepted means stored: the answer waits for the group commit (see DeliveryLog).
     await this.deliveries.committed();
-    this.process(`repository:${repository.id}`, id, async () => {
-      const current = this.repositories.get(repository.id);
-      if (!current) return { result: "ignored", reason: `${repository.name} was deleted`, pipelines: [] };
-      const refs = await this.mirrors.sync(this.source(current), (snapshot) => events.every((e) => alreadyFetched(snapshot, e, current.defaultBranch)));
-      return this.events.run(this.mirrorSite(current, refs), events);
-    });
+    this.processGithub(id, repository.id, repository.name, events);
     return { status: 202, answer: { delivery: id, result: "accepted" } };
+  }
+
+  private processGithub(id: number, repositoryId: number, name: string, events: RepoEvent[]): void {
+    void this.process(`repository:${repositoryId}`, id, async () => {
+      const current = this.repositories.get(repositoryId);
+      if (!current) return { result: "ignored", reason: `${name} was deleted`, pipelines: [] };
+      const enabled = events.filter((e) => current.events.includes(e.event));
+      if (enabled.length === 0) return { result: "ignored", reason: `${events.map((e) => e.event).join(", ")} not enabled for ${name}`, pipelines: [] };
+      const refs = await this.mirrors.sync(this.source(current), (snapshot) => enabled.every((e) => alreadyFetched(snapshot, e, current.defaultBranch)));
+      return this.events.run(this.mirrorSite(current, refs), enabled, id);
+    });
+  }
+
+  /**
+   * On start: every delivery accepted but not finished (the server stopped or was killed before
+   * its processing ended) is processed again, in the order they arrived, before any new one.
+   * Exactly once overall: a section that already has a pipeline for the delivery is not launched
+   * again (the pipeline row carries the delivery id, written in the launch's own transaction).
+   */
+  private resumeUnfinished(): void {
+    const unfinished = this.deliveries.unfinished();
+    for (const delivery of unfinished) {
+      const plan = planUnfinished(delivery, parsePayload);
+      switch (plan.kind) {
+        case "drop":
+          this.finish(delivery.id, { result: "error", reason: plan.reason, pipelines: [] });
+          break;
+        case "github":
+          this.processGithub(delivery.id, plan.repositoryId, this.repositories.get(plan.repositoryId)?.name ?? `repository ${plan.repositoryId}`, plan.events);
+          break;
+        case "local-git":
+          void this.processLocalGit(delivery.id, plan.body);
+          break;
+        case "cron": {
+          const record = this.repositories.get(plan.repositoryId);
+          if (record) void this.processCron(delivery.id, record, plan.section, plan.minute);
+          else this.finish(delivery.id, { result: "ignored", reason: `repository ${plan.repositoryId} was deleted`, pipelines: [] });
+          break;
+        }
+      }
+    }
+    if (unfinished.length > 0) console.log(`baton: processing ${unfinished.length} accepted delivery(ies) the server had not finished before it stopped`);
   }
 
   /** Processes a stored delivery again, as a new delivery (its original id launches nothing twice otherwise). */
@@ -289,33 +338,48 @@ export class RepositoryIntegrations {
   /** A hook's report of a ref update in a repository on this machine. */
   async notifyLocalGit(notification: LocalGitNotification, who: string, user: string | undefined): Promise<DeliveryAnswer> {
     const repoPath = fs.realpathSync(notification.repo);
-    const registered = this.registeredAt(repoPath);
-    const name = registered?.name ?? path.basename(repoPath).replace(/\.git$/, "");
+    const resolved = { ...notification, repo: repoPath };
+    const { registered, name, all, events } = this.localGitEvents({ notification: resolved, who, user });
     const guid = crypto.createHash("sha256").update([repoPath, notification.ref, notification.before, notification.after].join("\0")).digest("hex").slice(0, 32);
-    const pusher = user || who;
-    const all = eventsOfRefUpdate(notification, { user: pusher, trigger: `local-git:${notification.ref.replace(/^refs\/(heads|tags)\//, "")} by ${pusher}` });
-    const events = registered ? all.filter((e) => registered.events.includes(e.event)) : all;
     const common = { repositoryId: registered?.id ?? null, repository: name, source: "local-git" as const, event: "push", action: null, guid };
     if (events.length === 0) {
       const reason = all.length === 0 ? `${notification.ref} is neither a branch nor a tag` : `${all.map((e) => e.event).join(", ")} not enabled for ${name}`;
       const id = this.deliveries.record({ ...common, status: 200, result: "ignored", reason }).id;
       return { status: 200, answer: { delivery: id, result: "ignored", reason } };
     }
-    const { id, duplicateOf } = this.deliveries.record({ ...common, claimKey: `local-git:${guid}`, status: 202, result: "accepted" });
+    const body = encodeLocalGitBody({ notification: resolved, who, user });
+    const { id, duplicateOf } = this.deliveries.record({ ...common, claimKey: `local-git:${guid}`, status: 202, result: "accepted", body, contentType: LOCAL_GIT_CONTENT_TYPE });
     if (duplicateOf !== null) {
       const reason = `this ref update was reported before (delivery #${duplicateOf})`;
       return { status: 200, answer: { delivery: id, result: "ignored", reason } };
     }
     await this.deliveries.committed();
-    const done = this.process(`path:${repoPath}`, id, async () => {
-      const refs = await readRefs(repoPath);
-      const defaultBranch = registered?.defaultBranch ?? (await localDefaultBranch(repoPath, refs));
-      return this.events.run({ repositoryId: registered?.id ?? null, name, repoDir: repoPath, defaultBranch, refs }, events);
-    });
+    const done = this.processLocalGit(id, { notification: resolved, who, user });
     const failed = (error: Error): EventOutcome => ({ result: "error", reason: error.message, pipelines: [] });
     const outcome = await Promise.race([done.catch(failed), new Promise<null>((resolve) => setTimeout(() => resolve(null), LOCAL_HOOK_WAIT_MS).unref())]);
     if (!outcome || outcome.later) return { status: 202, answer: { delivery: id, result: "accepted" } };
     return { status: 200, answer: { delivery: id, result: outcome.result, ...(outcome.reason ? { reason: outcome.reason } : {}), pipelines: this.links(outcome.pipelines) } };
+  }
+
+  /** The events a hook's notification asks for, and the registered repository at its path. */
+  private localGitEvents({ notification, who, user }: LocalGitBody): { registered: RepositoryRecord | null; name: string; all: RepoEvent[]; events: RepoEvent[] } {
+    const registered = this.registeredAt(notification.repo);
+    const name = registered?.name ?? path.basename(notification.repo).replace(/\.git$/, "");
+    const pusher = user || who;
+    const all = eventsOfRefUpdate(notification, { user: pusher, trigger: `local-git:${notification.ref.replace(/^refs\/(heads|tags)\//, "")} by ${pusher}` });
+    const events = registered ? all.filter((e) => registered.events.includes(e.event)) : all;
+    return { registered, name, all, events };
+  }
+
+  private processLocalGit(id: number, body: LocalGitBody): Promise<EventOutcome | null> {
+    const repoPath = body.notification.repo;
+    return this.process(`path:${repoPath}`, id, async () => {
+      const { registered, name, events } = this.localGitEvents(body);
+      if (events.length === 0) return { result: "ignored", reason: `nothing enabled for ${name}`, pipelines: [] };
+      const refs = await readRefs(repoPath);
+      const defaultBranch = registered?.defaultBranch ?? (await localDefaultBranch(repoPath, refs));
+      return this.events.run({ repositoryId: registered?.id ?? null, name, repoDir: repoPath, defaultBranch, refs }, events, id);
+    });
   }
 
   /** The registered repository whose clone URL is this path, if any. */
@@ -384,6 +448,10 @@ export class RepositoryIntegrations {
       result: "accepted",
     });
     if (duplicateOf !== null) return null;
+    return this.processCron(id, record, section, minute);
+  }
+
+  private processCron(id: number, record: RepositoryRecord, section: string, minute: string): Promise<EventOutcome | null> {
     const event: RepoEvent = {
       event: "cron",
       commit: { kind: "default-branch" },
@@ -394,7 +462,7 @@ export class RepositoryIntegrations {
     };
     return this.process(`repository:${record.id}`, id, async () => {
       const refs = await this.mirrors.sync(this.source(record));
-      return this.events.run(this.mirrorSite(record, refs), [event], section);
+      return this.events.run(this.mirrorSite(record, refs), [event], id, section);
     });
   }
 
@@ -407,18 +475,24 @@ export class RepositoryIntegrations {
   /**
    * Runs `work` for delivery `id` after the deliveries queued before it for the same key, and
    * records its outcome. A launch that waits (duplicate = DEFER) lets the queue go on and
-   * records its outcome when it launches.
+   * records its outcome when it launches. Once the server is stopping, nothing more starts: the
+   * delivery stays accepted (null) and the next start processes it.
    */
-  private process(key: string, id: number, work: () => Promise<EventOutcome>): Promise<EventOutcome> {
+  private process(key: string, id: number, work: () => Promise<EventOutcome>): Promise<EventOutcome | null> {
     const previous = this.queues.get(key) ?? Promise.resolve();
     const receivedAt = Date.now();
+    const arrivedBefore = this.intake.arrived;
     const outcome = previous.then(async () => {
-      await this.intake.quiet(receivedAt + YIELD_TO_INTAKE_MS);
-      if (this.closed) return { result: "error", reason: "the server stopped before processing it; redeliver to run it", pipelines: [] } satisfies EventOutcome;
-      return work();
+      await this.intake.quiet(receivedAt + YIELD_TO_INTAKE_MS, arrivedBefore);
+      if (this.closed) return null;
+      await this.testPause("delivery-before-launch", id);
+      const result = await work();
+      await this.testPause("delivery-before-finish", id);
+      return result;
     });
     const recorded = outcome.then(
       (result) => {
+        if (!result) return;
         this.finish(id, result);
         if (result.later) {
           const later = result.later.then(
@@ -439,6 +513,19 @@ export class RepositoryIntegrations {
     return outcome;
   }
 
+  /**
+   * BATON_TEST_PAUSE (crash tests only): processing stops for good at that point, once what is
+   * pending is committed, and says so on stdout, so that a test can kill -9 the server inside
+   * that crash window.
+   */
+  private async testPause(point: TestPausePoint, id: number): Promise<void> {
+    if (this.config.testPause !== point) return;
+    this.deliveries.flush();
+    await new Promise((resolve) => setImmediate(resolve));
+    console.log(`baton: test pause: delivery ${id} at ${point}`);
+    await new Promise(() => undefined);
+  }
+
   private track(promise: Promise<unknown>): void {
     this.background.add(promise);
     void promise.finally(() => this.background.delete(promise));
@@ -454,10 +541,12 @@ export class RepositoryIntegrations {
   }
 
   /** Commit statuses for what was launched, when the repository has a token. */
-  private onLaunched(pipeline: LaunchedRef, event: RepoEvent, sha: string, site: LaunchSite): void {
+  private onLaunched(pipeline: LaunchedPipeline, event: RepoEvent, sha: string, site: LaunchSite): void {
     if (site.repositoryId === null || !event.reportStatus) return;
     if (!this.repositories.get(site.repositoryId)?.hasToken) return;
-    this.statuses.track(pipeline.id, { repositoryId: site.repositoryId, sha, context: `baton/${pipeline.section}` });
+    // A pipeline an earlier processing launched (before a crash) may have ended meanwhile.
+    const current = pipeline.resumed ? (this.engine.getDetail(pipeline.id) ?? undefined) : undefined;
+    this.statuses.track(pipeline.id, { repositoryId: site.repositoryId, sha, context: `baton/${pipeline.section}` }, current);
   }
 
   private links(pipelines: LaunchedRef[]): WebhookAnswer["pipelines"] {

@@ -9,6 +9,7 @@ import {
   type TestDeliveryResult,
 } from "../../../shared/api/repositories";
 import { HttpError, parseWith } from "../../api/api-errors";
+import { requireRole } from "../../api/auth";
 import { signBody } from "../github/webhook-signature";
 import { MirrorError } from "./repository-mirror";
 import { DuplicateRepository, type RepositoryIntegrations, type RepositoryRecord } from "./index";
@@ -28,9 +29,10 @@ function conflictOnDuplicate<T>(work: () => T): T {
   }
 }
 
-/** `/api/repositories`: the settings page's repositories. Behind the admin token or a session. */
+/** `/api/repositories`: the settings page's repositories (admin). */
 export function repositoriesRouter(integrations: RepositoryIntegrations): Router {
   const router = Router();
+  router.use(requireRole("admin"));
   const find = (req: Request): RepositoryRecord => {
     const id = idParam(req.params.id as string | undefined, "repository");
     const record = integrations.repositories.get(id);
@@ -135,9 +137,10 @@ export function repositoriesRouter(integrations: RepositoryIntegrations): Router
   return router;
 }
 
-/** `/api/deliveries`: the deliveries log and redelivery. Behind the admin token or a session. */
+/** `/api/deliveries`: the deliveries log and redelivery (admin: part of the repositories settings). */
 export function deliveriesRouter(integrations: RepositoryIntegrations): Router {
   const router = Router();
+  router.use(requireRole("admin"));
 
   router.get("/", (req, res) => {
     const query = parseWith(DeliveriesQuery, req.query, "deliveries query");

@@ -25,6 +25,8 @@ export interface NodePanelProps {
   onDismissError: () => void;
   modifyOpen: boolean;
   onModifyOpenChange: (open: boolean) => void;
+  /** Whether the user's role may act on nodes; without it the controls are not shown. */
+  canOperate: boolean;
   searchRef?: Ref<HTMLInputElement>;
 }
 
@@ -49,6 +51,7 @@ export const NodePanel = memo(function NodePanel({
   onDismissError,
   modifyOpen,
   onModifyOpenChange,
+  canOperate,
   searchRef,
 }: NodePanelProps) {
   const { view } = node;
@@ -77,19 +80,21 @@ export const NodePanel = memo(function NodePanel({
           </div>
         </header>
 
-        <div className="flex flex-wrap gap-1.5" role="group" aria-label="Node controls">
-          <ActionButton label="Rerun" availability={rerun} onClick={() => onAction({ action: "rerun", path: view.path })} />
-          <ActionButton
-            label={live.skipped ? "Unskip" : "Skip"}
-            availability={skip}
-            onClick={() => onAction(live.skipped ? { action: "unskip", path: view.path } : { action: "skip", path: view.path })}
-          />
-          <ActionButton label="Kill" variant="danger" availability={kill} onClick={() => onAction({ action: "kill", path: view.path })} />
-          {view.type === "exec" && (
-            <ActionButton label={modifyOpen ? "Close modify" : "Modify"} availability={modify} onClick={() => onModifyOpenChange(!modifyOpen)} />
-          )}
-          {actionPending && <span className="self-center text-xs text-slate-500">Sending…</span>}
-        </div>
+        {canOperate && (
+          <div className="flex flex-wrap gap-1.5" role="group" aria-label="Node controls">
+            <ActionButton label="Rerun" availability={rerun} onClick={() => onAction({ action: "rerun", path: view.path })} />
+            <ActionButton
+              label={live.skipped ? "Unskip" : "Skip"}
+              availability={skip}
+              onClick={() => onAction(live.skipped ? { action: "unskip", path: view.path } : { action: "skip", path: view.path })}
+            />
+            <ActionButton label="Kill" variant="danger" availability={kill} onClick={() => onAction({ action: "kill", path: view.path })} />
+            {view.type === "exec" && (
+              <ActionButton label={modifyOpen ? "Close modify" : "Modify"} availability={modify} onClick={() => onModifyOpenChange(!modifyOpen)} />
+            )}
+            {actionPending && <span className="self-center text-xs text-slate-500">Sending…</span>}
+          </div>
+        )}
         {actionError && (
           <div className="flex items-start gap-2">
             <ErrorAlert error={actionError} className="flex-1" />
@@ -98,7 +103,7 @@ export const NodePanel = memo(function NodePanel({
             </button>
           </div>
         )}
-        {modifyOpen && view.type === "exec" && (
+        {canOperate && modifyOpen && view.type === "exec" && (
           <ModifyForm
             key={`${view.path}:${view.command}`}
             path={view.path}

@@ -15,10 +15,12 @@ export interface PipelineHeaderProps {
   onNextError: () => void;
   onRerunFailed: () => void;
   onKillAll: () => void;
+  /** Whether the user's role may act on the pipeline; without it only "Next error" is shown. */
+  canOperate: boolean;
 }
 
 /** Repo, branch, event and state of the pipeline, its node counts and its pipeline-wide controls. */
-export const PipelineHeader = memo(function PipelineHeader({ detail, state, counts, hasErrors, onNextError, onRerunFailed, onKillAll }: PipelineHeaderProps) {
+export const PipelineHeader = memo(function PipelineHeader({ detail, state, counts, hasErrors, onNextError, onRerunFailed, onKillAll, canOperate }: PipelineHeaderProps) {
   const now = useNow(1000, isActive(state));
   const shownStates = NODE_STATES.filter((s) => counts[s] > 0);
   return (
@@ -45,7 +47,13 @@ export const PipelineHeader = memo(function PipelineHeader({ detail, state, coun
         </h1>
         <p className="mt-0.5 text-xs text-slate-500">
           {detail.sha && <span className="font-mono">{detail.sha.slice(0, 10)} · </span>}
-          {detail.trigger} · started {formatTime(detail.startedAt ?? detail.createdAt, now)} · {formatElapsed(detail.startedAt, isActive(state) ? null : detail.endedAt, now)}
+          {detail.trigger}
+          {detail.secrets === "withheld" && (
+            <span className="ml-1 rounded bg-amber-50 px-1 text-amber-800" title="A pull request from a fork: its nodes got no secrets" data-testid="secrets-withheld">
+              secrets withheld
+            </span>
+          )}{" "}
+          · started {formatTime(detail.startedAt ?? detail.createdAt, now)} · {formatElapsed(detail.startedAt, isActive(state) ? null : detail.endedAt, now)}
         </p>
       </div>
 
@@ -68,12 +76,16 @@ export const PipelineHeader = memo(function PipelineHeader({ detail, state, coun
         <Button onClick={onNextError} disabled={!hasErrors} title="Select the next failed node (e)">
           Next error
         </Button>
-        <Button onClick={onRerunFailed} disabled={!hasErrors}>
-          Rerun failed
-        </Button>
-        <Button variant="danger" onClick={onKillAll} disabled={!canKill(state)}>
-          Kill all
-        </Button>
+        {canOperate && (
+          <>
+            <Button onClick={onRerunFailed} disabled={!hasErrors}>
+              Rerun failed
+            </Button>
+            <Button variant="danger" onClick={onKillAll} disabled={!canKill(state)}>
+              Kill all
+            </Button>
+          </>
+        )}
       </div>
     </header>
   );

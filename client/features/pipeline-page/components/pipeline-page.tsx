@@ -10,6 +10,7 @@ import { ancestorsOf, countLeafStates, hasFailedLeaves, isFailedLeaf, nextMatchi
 import type { NodeLive, PipelineModel } from "../../../lib/pipeline";
 import { NodeActionMenu, useActionRunner } from "../../node-actions";
 import { NodePanel } from "../../node-panel";
+import { useCan } from "../../sign-in";
 import { PipelineGraph, containerPaths, useGraphSpec } from "../../pipeline-graph";
 import { useKeyboardShortcuts } from "../hooks/use-keyboard-shortcuts";
 import { usePipeline } from "../hooks/use-pipeline";
@@ -63,6 +64,7 @@ function LoadedPipeline({ id, model }: { id: string; model: PipelineModel }) {
   const state = rootState(model);
 
   const runner = useActionRunner(id);
+  const canOperate = useCan("operate");
   const [reveal, setReveal] = useState<{ path: string } | null>(null);
   const [menu, setMenu] = useState<{ path: string; x: number; y: number } | null>(null);
   const [modifyFor, setModifyFor] = useState<string | null>(null);
@@ -134,6 +136,7 @@ function LoadedPipeline({ id, model }: { id: string; model: PipelineModel }) {
   });
 
   const requestAction = useStableCallback((action: NodeAction) => {
+    if (!canOperate) return;
     // A rerun makes a new attempt: let the log follow it.
     if ((action.action === "rerun" || action.action === "modify") && action.path === selectedPath) setParams((params) => params.delete("attempt"));
     runner.request(action);
@@ -169,7 +172,7 @@ function LoadedPipeline({ id, model }: { id: string; model: PipelineModel }) {
 
   const onNodeContextMenu = useStableCallback((path: string, position: { x: number; y: number }) => {
     select(path);
-    setMenu({ path, ...position });
+    if (canOperate) setMenu({ path, ...position });
   });
   const closeMenu = useStableCallback(() => setMenu(null));
   const openModify = useStableCallback((path: string) => {
@@ -196,6 +199,7 @@ function LoadedPipeline({ id, model }: { id: string; model: PipelineModel }) {
         onNextError={nextError}
         onRerunFailed={rerunFailed}
         onKillAll={killAll}
+        canOperate={canOperate}
       />
       {last?.error && !errorInPanel && (
         <div className="flex items-start gap-2 border-b border-slate-200 bg-white px-4 py-2">
@@ -234,6 +238,7 @@ function LoadedPipeline({ id, model }: { id: string; model: PipelineModel }) {
               onDismissError={runner.dismissError}
               modifyOpen={modifyFor === selectedPath}
               onModifyOpenChange={onModifyOpenChange}
+              canOperate={canOperate}
               searchRef={searchRef}
             />
           ) : (

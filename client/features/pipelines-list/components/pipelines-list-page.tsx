@@ -2,6 +2,7 @@ import { useCallback, useMemo } from "react";
 import { useSearchParams } from "react-router";
 import { NODE_STATES } from "../../../../shared/pipeline/node-state";
 import { Button, ErrorAlert, Spinner } from "../../../components/ui";
+import { useCan } from "../../sign-in";
 import type { PipelineFilters } from "../../../lib/api";
 import { usePipelinesList } from "../hooks/use-pipelines-list";
 import { usePipelinesLive } from "../hooks/use-pipelines-live";
@@ -12,6 +13,7 @@ import { PipelinesTable } from "./pipelines-table";
 
 function EmptyPipelines() {
   const run = useRunHelloExample();
+  const canLaunch = useCan("operate");
   const skipped = run.data && run.data.pipelines.length === 0 ? (run.data.skipped ?? "Nothing was launched.") : null;
   return (
     <div className="mx-auto max-w-md space-y-3 py-16 text-center" data-testid="pipelines-empty">
@@ -20,9 +22,11 @@ function EmptyPipelines() {
         Pipelines appear here when a push or pull request arrives, or when someone runs <code className="rounded bg-slate-100 px-1">baton … --server</code>. Try
         the bundled example to see one run.
       </p>
-      <Button variant="primary" onClick={() => run.mutate()} disabled={run.isPending}>
-        {run.isPending ? "Starting…" : "Run the hello example"}
-      </Button>
+      {canLaunch && (
+        <Button variant="primary" onClick={() => run.mutate()} disabled={run.isPending}>
+          {run.isPending ? "Starting…" : "Run the hello example"}
+        </Button>
+      )}
       <ErrorAlert error={run.error ?? (skipped ? new Error(skipped) : null)} />
     </div>
   );

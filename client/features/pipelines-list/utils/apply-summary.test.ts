@@ -17,6 +17,7 @@ const summary = (id: string, createdAt: number, extra: Partial<PipelineSummary> 
   endedAt: null,
   executor: "local",
   counts: { pending: 0, queued: 0, running: 0, done: 0, error: 0, killed: 0, worker_error: 0 },
+  secrets: "none",
   ...extra,
 });
 

@@ -13,6 +13,7 @@ import type { RepositoryFormValues } from "../utils/repository-form";
 import { DeliveriesTable } from "./deliveries-table";
 import { EnvIsolationPanel } from "./env-isolation-panel";
 import { Section } from "./field";
+import { SecretsPanel } from "./secrets-panel";
 import { EventsList, StatusesState } from "./repository-status";
 import { RepositoryForm } from "./repository-form";
 import { TestDeliveryPanel } from "./test-delivery-panel";
@@ -218,6 +219,14 @@ function LoadedRepository({ repository }: { repository: RepositoryView }) {
           <code className="font-mono">[push]</code> section on the head of <code className="font-mono">{repository.defaultBranch}</code>.
         </p>
         <TestDeliveryPanel repositoryId={repository.id} defaultBranch={repository.defaultBranch} />
+      </Section>
+
+      <Section title="Secrets" testId="repository-secrets-section">
+        <p className="mb-3 text-sm text-slate-600">
+          Given to this repository's pipelines only, with the global secrets (a name set here wins), as environment variables; never to a pull
+          request from a fork.
+        </p>
+        <SecretsPanel scope={repository.id} />
       </Section>
 
       <RecentDeliveries repositoryId={repository.id} />

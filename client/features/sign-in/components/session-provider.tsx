@@ -40,9 +40,8 @@ export function SessionProvider({ children }: { children: ReactNode }) {
     [queryClient],
   );
 
-  const signIn = useCallback(async (token: string) => {
-    await createSession(token);
-    const info = await fetchSession();
+  const signIn = useCallback(async (name: string, password: string) => {
+    const info = await createSession({ name, password });
     setSession({ status: "signedIn", user: info.user });
   }, []);
 

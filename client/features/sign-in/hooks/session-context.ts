@@ -10,8 +10,8 @@ export type SessionState =
 
 export interface SessionContextValue {
   session: SessionState;
-  /** Exchanges an access token for the session cookie; rejects with the server's message. */
-  signIn: (token: string) => Promise<void>;
+  /** Exchanges a user name and password for the session cookie; rejects with the server's message. */
+  signIn: (name: string, password: string) => Promise<void>;
   signOut: () => Promise<void>;
   /** Asks the server again whether the session still holds (after a socket refuses us, say). */
   recheck: () => void;
