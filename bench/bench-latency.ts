@@ -8,6 +8,7 @@ import path from "node:path";
 import { pathToFileURL } from "node:url";
 import type { NodeView } from "../shared/api/pipeline-views";
 import { installLatencyTrace, type LatencyTrace } from "./latency-trace";
+import { git } from "../test/fixtures/temp-git-repo";
 
 export interface LatencyResult {
   executor: "local" | "docker";
@@ -20,13 +21,6 @@ export interface LatencyResult {
 }
 
 const BUSYBOX = "baton-test/busybox:latest";
-
-const git = (cwd: string, ...args: string[]) =>
-  execFileSync("git", args, {
-    cwd,
-    encoding: "utf8",
-    env: { ...process.env, GIT_CONFIG_NOSYSTEM: "1", GIT_CONFIG_GLOBAL: "/dev/null", GIT_AUTHOR_NAME: "b", GIT_AUTHOR_EMAIL: "b@example.com", GIT_COMMITTER_NAME: "b", GIT_COMMITTER_EMAIL: "b@example.com" },
-  }).trim();
 
 function quantile(sorted: number[], q: number): number {
   return sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)]!;

@@ -6,6 +6,7 @@ import { chromium, type Browser, type Page } from "@playwright/test";
 import { io, type Socket } from "socket.io-client";
 import type { ClientToServerEvents, NodeDeltaBatch, ServerToClientEvents } from "../shared/api/socket-events";
 import { PROJECT_ROOT, startServer, type BatonServer } from "../test/fixtures/baton-server";
+import { wide } from "../test/fixtures/wide-pipeline";
 
 export interface UiBenchResult {
   /** Navigation to a 2,041-node pipeline page until a node deep in the graph is clicked and its panel shows. */
@@ -20,19 +21,6 @@ export interface UiBenchResult {
 }
 
 const CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"];
-
-function wide(groups: number, perGroup: number, command: string, extra: Record<string, unknown> = {}) {
-  return {
-    type: "parallel",
-    name: "suite",
-    ...extra,
-    children: Array.from({ length: groups }, (_, g) => ({
-      type: "serial",
-      name: `group-${g}`,
-      children: Array.from({ length: perGroup }, (_, i) => ({ type: "exec", name: `test-${i}`, command })),
-    })),
-  };
-}
 
 async function launch(server: BatonServer, pipeline: unknown): Promise<string> {
   const response = await server.api<{ pipelines: { id: string }[] }>("POST", "/api/pipelines", { kind: "pipeline", pipeline });

@@ -1,4 +1,3 @@
-import { execFileSync } from "node:child_process";
 import crypto from "node:crypto";
 import fs from "node:fs";
 import { createRequire } from "node:module";
@@ -10,6 +9,7 @@ import autocannon from "autocannon";
 import { createHttpApp } from "../server/api/http-app";
 import { loadConfig } from "../server/config";
 import { createBaton } from "../server/create-baton";
+import { git } from "../test/fixtures/temp-git-repo";
 
 export interface WebhookBenchResult {
   /** Deliveries answered 202 (signed, accepted, queued) per second. */
@@ -35,13 +35,6 @@ export interface WebhookBenchOptions {
   warmupS?: number;
   connections?: number;
 }
-
-const git = (cwd: string, ...args: string[]) =>
-  execFileSync("git", args, {
-    cwd,
-    encoding: "utf8",
-    env: { ...process.env, GIT_CONFIG_NOSYSTEM: "1", GIT_CONFIG_GLOBAL: "/dev/null", GIT_AUTHOR_NAME: "b", GIT_AUTHOR_EMAIL: "b@example.com", GIT_COMMITTER_NAME: "b", GIT_COMMITTER_EMAIL: "b@example.com" },
-  }).trim();
 
 /**
  * Signed push deliveries at full speed (autocannon, in a worker thread) against an in-process

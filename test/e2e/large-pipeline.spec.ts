@@ -2,19 +2,7 @@ import { io } from "socket.io-client";
 import type { ClientToServerEvents, NodeDeltaBatch, ServerToClientEvents } from "../../shared/api/socket-events";
 import type { Socket } from "socket.io-client";
 import { expect, test } from "./fixtures";
-
-function wide(groups: number, perGroup: number, command: string, extra: Record<string, unknown> = {}) {
-  return {
-    type: "parallel",
-    name: "suite",
-    ...extra,
-    children: Array.from({ length: groups }, (_, g) => ({
-      type: "serial",
-      name: `group-${g}`,
-      children: Array.from({ length: perGroup }, (_, i) => ({ type: "exec", name: `test-${i}`, command })),
-    })),
-  };
-}
+import { wide } from "../fixtures/wide-pipeline";
 
 test("a 2,000-node pipeline page is interactive in under 3 s", async ({ pipelinePage: p }) => {
   // 40 Serials of 50 skipped Execs: 2,041 nodes that stay put while the page loads.
