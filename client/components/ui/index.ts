@@ -4,5 +4,5 @@ export type { ConfirmDialogProps } from "./confirm-dialog";
 export { ErrorAlert } from "./error-alert";
 export { Spinner } from "./spinner";
 export { StateBadge } from "./state-badge";
-export { SKIPPED_CARD, STATE_STYLES } from "./state-style";
+export { STATE_STYLES } from "./state-style";
 export type { StateStyle } from "./state-style";

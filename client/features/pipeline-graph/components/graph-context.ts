@@ -1,4 +1,7 @@
-import { createContext, useCallback, useContext, useSyncExternalStore } from "react";
+import { createContext, useContext, useLayoutEffect, useRef } from "react";
+import type { RefObject } from "react";
+import { writeAttributes } from "../utils/live-attributes";
+import type { LiveAttributes } from "../utils/live-attributes";
 import { LiveStore } from "../utils/live-store";
 import type { NodeDisplay } from "../utils/live-store";
 
@@ -22,9 +25,25 @@ export function useGraphContext(): GraphContextValue {
   return useContext(GraphContext);
 }
 
-/** A node's live state and selection; the component re-renders when (and only when) they change. */
-export function useNodeDisplay(path: string): NodeDisplay {
+/**
+ * The attributes a node's live state gives an element: rendered once, then written straight onto
+ * the element whenever the node's state or selection changes, without rendering anything. A storm
+ * of state changes on a 2,000-node graph then costs a few attribute writes per changed node and no
+ * React work (re-rendering cards made each batch a long task). A later render computes the same
+ * attributes from the same store, so the DOM and React never disagree.
+ *
+ * `attributesOf` must be stable (a module function or a callback memoised on what it reads).
+ */
+export function useLiveAttributes<E extends Element>(path: string, attributesOf: (display: NodeDisplay) => LiveAttributes): { ref: RefObject<E | null>; attributes: LiveAttributes } {
   const { liveStore } = useGraphContext();
-  const subscribe = useCallback((listener: () => void) => liveStore.subscribe(path, listener), [liveStore, path]);
-  return useSyncExternalStore(subscribe, () => liveStore.view(path));
+  const ref = useRef<E>(null);
+  useLayoutEffect(() => {
+    const write = () => {
+      if (ref.current) writeAttributes(ref.current, attributesOf(liveStore.view(path)));
+    };
+    // Catches a change between this render and the subscription.
+    write();
+    return liveStore.subscribe(path, write);
+  }, [liveStore, path, attributesOf]);
+  return { ref, attributes: attributesOf(liveStore.view(path)) };
 }

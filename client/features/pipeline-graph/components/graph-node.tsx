@@ -2,7 +2,8 @@ import { memo } from "react";
 import type { NodeProps } from "@xyflow/react";
 import { HANDLE_Y, clusterLinkPath } from "../utils/flow-elements";
 import type { ClusterLink, PipelineFlowNode } from "../utils/flow-elements";
-import { useNodeDisplay } from "./graph-context";
+import { edgeAttributes } from "../utils/live-attributes";
+import { useLiveAttributes } from "./graph-context";
 import { GroupFrame, NodeCard } from "./node-cards";
 
 const ANCHOR_STYLE = { top: HANDLE_Y, opacity: 0, pointerEvents: "none" } as const;
@@ -42,19 +43,8 @@ export const GroupNode = memo(function GroupNode({ data }: NodeProps<PipelineFlo
 });
 
 const ClusterEdge = memo(function ClusterEdge({ link }: { link: ClusterLink }) {
-  const running = useNodeDisplay(link.target).live.state === "running";
-  const d = clusterLinkPath(link);
-  return (
-    <path
-      d={d}
-      fill="none"
-      data-testid="graph-edge"
-      data-source={link.source}
-      data-target={link.target}
-      data-animated={String(running)}
-      className={running ? "baton-edge-path baton-edge-running" : "baton-edge-path"}
-    />
-  );
+  const { ref, attributes } = useLiveAttributes<SVGPathElement>(link.target, edgeAttributes);
+  return <path ref={ref} d={clusterLinkPath(link)} fill="none" data-testid="graph-edge" data-source={link.source} data-target={link.target} {...attributes} className="baton-edge-path" />;
 });
 
 /**

@@ -1,19 +1,25 @@
-import { memo } from "react";
+import { memo, useCallback } from "react";
 import type { CSSProperties, MouseEvent, ReactNode } from "react";
-import { SKIPPED_CARD, STATE_STYLES } from "../../../components/ui";
 import type { GraphNodeSpec } from "../utils/build-graph";
-import { useGraphContext, useNodeDisplay } from "./graph-context";
+import { nodeAttributes } from "../utils/live-attributes";
+import type { NodeDisplay } from "../utils/live-store";
+import { useGraphContext, useLiveAttributes } from "./graph-context";
 
 const TYPE_MARK: Record<string, string> = { serial: "→", parallel: "⇉", exec: "", lazy: "⋯" };
 
+function useNodeAttributes<E extends Element>(spec: GraphNodeSpec) {
+  const attributesOf = useCallback((display: NodeDisplay) => nodeAttributes(spec, display), [spec]);
+  return useLiveAttributes<E>(spec.id, attributesOf);
+}
+
 /**
  * A leaf or a collapsed container as a card. Every graph node element carries
- * data-testid="graph-node", data-path, data-state and data-skipped.
+ * data-testid="graph-node", data-path, data-state, data-skipped and data-selected; its colours
+ * follow from them (styles.css), so a state change never renders it again.
  */
 export const NodeCard = memo(function NodeCard({ spec, style: position, interactive = false }: { spec: GraphNodeSpec; style?: CSSProperties; interactive?: boolean }) {
-  const { live, selected } = useNodeDisplay(spec.id);
+  const { ref, attributes } = useNodeAttributes<HTMLDivElement>(spec);
   const { toggleCollapsed, select, openMenu } = useGraphContext();
-  const style = STATE_STYLES[live.state];
   const collapsed = spec.kind === "collapsed";
   // Cards drawn inside a cluster handle their own clicks (React Flow only sees the cluster).
   const handlers = interactive
@@ -31,19 +37,18 @@ export const NodeCard = memo(function NodeCard({ spec, style: position, interact
     : {};
   return (
     <div
+      ref={ref}
       data-testid="graph-node"
       data-path={spec.id}
-      data-state={live.state}
-      data-skipped={String(live.skipped)}
       data-kind={spec.kind}
-      title={`${spec.id} — ${style.label}${live.skipped ? " (skipped)" : ""}`}
+      {...attributes}
       style={position}
       {...handlers}
-      className={`${position ? "absolute" : "relative h-full w-full"} flex cursor-pointer items-center gap-2 rounded-md border-2 px-2 text-[13px] text-slate-800 ${style.card} ${
-        live.state === "running" ? "baton-running" : ""
-      } ${live.skipped ? SKIPPED_CARD : ""} ${selected ? "ring-2 ring-slate-900 ring-offset-1" : ""} ${collapsed ? "shadow-[3px_3px_0_0_rgb(203_213_225)]" : ""}`}
+      className={`baton-card ${position ? "absolute" : "relative h-full w-full"} flex cursor-pointer items-center gap-2 rounded-md border-2 px-2 text-[13px] text-slate-800 ${
+        collapsed ? "shadow-[3px_3px_0_0_rgb(203_213_225)]" : ""
+      }`}
     >
-      <span className={`baton-detail h-2.5 w-2.5 shrink-0 rounded-full ${style.dot}`} aria-hidden="true" />
+      <span className="baton-detail baton-dot h-2.5 w-2.5 shrink-0 rounded-full" aria-hidden="true" />
       <span className="baton-detail min-w-0 flex-1 truncate font-medium">{spec.label}</span>
       {collapsed ? (
         <button
@@ -67,21 +72,11 @@ export const NodeCard = memo(function NodeCard({ spec, style: position, interact
 
 /** An expanded Serial or Parallel: a frame with a header; its children are drawn inside it. */
 export const GroupFrame = memo(function GroupFrame({ spec, children }: { spec: GraphNodeSpec; children?: ReactNode }) {
-  const { live, selected } = useNodeDisplay(spec.id);
+  const { ref, attributes } = useNodeAttributes<HTMLDivElement>(spec);
   const { toggleCollapsed } = useGraphContext();
-  const style = STATE_STYLES[live.state];
   return (
-    <div
-      data-testid="graph-node"
-      data-path={spec.id}
-      data-state={live.state}
-      data-skipped={String(live.skipped)}
-      data-kind="group"
-      className={`relative h-full w-full rounded-lg border-2 ${style.frame} ${live.skipped ? SKIPPED_CARD : ""} ${
-        selected ? "ring-2 ring-slate-900 ring-offset-1" : ""
-      }`}
-    >
-      <div className="baton-detail flex h-[28px] cursor-pointer items-center gap-1.5 px-1.5 text-xs text-slate-700">
+    <div ref={ref} data-testid="graph-node" data-path={spec.id} data-kind="group" {...attributes} className="baton-frame relative h-full w-full rounded-lg border-2">
+      <div className="baton-detail baton-frame-header flex h-[28px] cursor-pointer items-center gap-1.5 px-1.5 text-xs text-slate-700">
         <button
           type="button"
           aria-label={`Collapse ${spec.id}`}
@@ -94,7 +89,7 @@ export const GroupFrame = memo(function GroupFrame({ spec, children }: { spec: G
         >
           ▾
         </button>
-        <span className={`h-2 w-2 shrink-0 rounded-full ${style.dot}`} aria-hidden="true" />
+        <span className="baton-frame-dot h-2 w-2 shrink-0 rounded-full" aria-hidden="true" />
         <span className="min-w-0 truncate font-semibold">{spec.label}</span>
         <span className="shrink-0 text-slate-400" title={spec.type}>
           {spec.type} {TYPE_MARK[spec.type]}

@@ -21,10 +21,10 @@ const PRO_OPTIONS = { hideAttribution: true } as const;
 /** Past this many running nodes, pulses and moving edges stop: hundreds of animations cost more than they tell. */
 const CALM_ABOVE_RUNNING = 40;
 /**
- * Moving edges repaint the whole graph every frame (a dash offset is not a compositor property);
- * past this many nodes the edges into running nodes stay blue but still.
+ * Past this many nodes a graph is drawn without animations (styles.css, .baton-large): moving edges
+ * repaint it every frame, and each pulsing node is a layer the rest must be tested against.
  */
-const STILL_EDGES_ABOVE_NODES = 600;
+const LARGE_ABOVE_NODES = 600;
 /** Below this zoom the labels are unreadable anyway: nodes are drawn as coloured boxes, far cheaper to paint. */
 const FAR_ZOOM = 0.4;
 
@@ -131,7 +131,7 @@ const LaidOutGraph = memo(function LaidOutGraph({ graph, calm, revealRequest, on
   return (
     <div
       ref={containerRef}
-      className={`h-full w-full ${calm ? "baton-calm" : ""} ${graph.spec.nodes.length > STILL_EDGES_ABOVE_NODES ? "baton-still-edges" : ""} ${far ? "baton-far" : ""}`}
+      className={`h-full w-full ${calm ? "baton-calm" : ""} ${graph.spec.nodes.length > LARGE_ABOVE_NODES ? "baton-large" : ""} ${far ? "baton-far" : ""}`}
       data-testid="pipeline-graph"
       data-node-count={graph.spec.nodes.length}
       data-layout-ms={graph.layoutMs}
