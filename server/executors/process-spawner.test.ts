@@ -1,10 +1,39 @@
+import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { fileURLToPath } from "node:url";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import type { ExecRequest, OutputSink, OutputStream, RunHandle } from "./executor";
 import { LocalExecutor, type LocalExecutorOptions } from "./local-executor";
-import { ProcessSpawner } from "./process-spawner";
+import { NATIVE_HELPER, ProcessSpawner, type SpawnerHelper } from "./process-spawner";
+
+const PERL = ["/usr/bin/perl", "/bin/perl", "/usr/local/bin/perl"].find((candidate) => fs.existsSync(candidate));
+const COMPILER = ["cc", "gcc"].find((name) => !spawnSync(name, ["--version"], { stdio: "ignore" }).error);
+const SOURCE = fileURLToPath(new URL("./process-spawner.c", import.meta.url));
+/** Each implementation the cases run against: the native one wherever it can be built, built or not. */
+const HELPERS: SpawnerHelper[] = [...(COMPILER || fs.existsSync(NATIVE_HELPER) ? ["native" as const] : []), ...(PERL ? ["perl" as const] : [])];
+
+/** This process's descriptors above 2 without close-on-exec, which every child it starts gets. */
+function inheritedDescriptors(): string[] {
+  return fs.readdirSync("/proc/self/fdinfo").filter((fd) => {
+    let info: string;
+    try {
+      info = fs.readFileSync(`/proc/self/fdinfo/${fd}`, "utf8");
+    } catch {
+      return false; // The listing's own descriptor, closed by now.
+    }
+    const flags = /^flags:\s*(\d+)/m.exec(info)?.[1];
+    return Number(fd) > 2 && flags !== undefined && (parseInt(flags, 8) & 0o2000000) === 0;
+  });
+}
+
+/** Which implementation a running helper is, by its executable. */
+function helperOf(pid: number): string {
+  const exe = fs.readlinkSync(`/proc/${pid}/exe`);
+  if (fs.existsSync(NATIVE_HELPER) && exe === fs.realpathSync(NATIVE_HELPER)) return "native";
+  return path.basename(exe).startsWith("perl") ? "perl" : exe;
+}
 
 const cleanups: (() => Promise<void> | void)[] = [];
 afterEach(async () => {
@@ -12,11 +41,17 @@ afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
 
-async function executor(options: Partial<LocalExecutorOptions> = {}): Promise<LocalExecutor> {
+/**
+ * A local executor whose helper is `helper`: the native one is its default, the Perl one is chosen
+ * by naming the interpreter. Whichever helper it ran by the end must be that one.
+ */
+async function executor(helper: SpawnerHelper | null, options: Partial<LocalExecutorOptions> = {}): Promise<LocalExecutor> {
   const root = fs.mkdtempSync(path.join(os.tmpdir(), "baton-spawner-"));
-  const local = new LocalExecutor({ workRoot: root, killGraceMs: 2000, commandPath: "/usr/bin:/bin", commandHome: root, ...options });
+  const choice = helper === "perl" ? { spawnHelperPerl: PERL! } : {};
+  const local = new LocalExecutor({ workRoot: root, killGraceMs: 2000, commandPath: "/usr/bin:/bin", commandHome: root, ...choice, ...options });
   await local.preparePipeline({ pipelineId: "p1", repoDir: null, sha: null });
   cleanups.push(async () => {
+    if (helper && local.spawnerPid !== null) expect(helperOf(local.spawnerPid)).toBe(helper);
     await local.close();
     fs.rmSync(root, { recursive: true, force: true });
   });
@@ -75,9 +110,34 @@ function stopLater(handle: RunHandle): void {
   });
 }
 
-describe("the local executor's process spawner", () => {
+describe("the native process spawner", () => {
+  it.runIf(COMPILER)("is built wherever a C compiler is, and not older than its source", () => {
+    const hint = "run `node scripts/build-native-spawner.mjs` (the postinstall script)";
+    expect(fs.existsSync(NATIVE_HELPER), `${NATIVE_HELPER} is missing: ${hint}`).toBe(true);
+    expect(fs.statSync(NATIVE_HELPER).mtimeMs, `${NATIVE_HELPER} is older than ${SOURCE}: ${hint}`).toBeGreaterThanOrEqual(fs.statSync(SOURCE).mtimeMs);
+  });
+});
+
+describe("the local executor without a usable helper", () => {
+  it("falls back to spawning from the server when the helper cannot start", async () => {
+    const warn = vi.spyOn(console, "warn").mockImplementation(() => undefined);
+    const local = await executor(null, { spawnHelperPerl: "/nonexistent/perl" });
+    const results = await Promise.all(
+      ["a", "b", "c"].map(async (word) => {
+        const { out, sink } = collect();
+        const handle = await local.start(request(`echo ${word}`), sink);
+        return { exit: await handle.exit, out: out.stdout };
+      }),
+    );
+    expect(results).toEqual(["a", "b", "c"].map((word) => ({ exit: { exitCode: 0 }, out: `${word}\n` })));
+    expect(warn).toHaveBeenCalledTimes(1);
+    expect(warn.mock.calls[0]![0]).toMatch(/spawning commands from the server/);
+  });
+});
+
+describe.each(HELPERS)("the local executor's process spawner (%s helper)", (helper) => {
   it("reports the exact exit code, and 128 + the signal when a signal ends the shell", async () => {
-    const local = await executor();
+    const local = await executor(helper);
     const codes = [];
     for (const command of ["true", "exit 3", "kill -TERM $$", "kill -KILL $$", "kill -USR1 $$"]) {
       const handle = await local.start(request(command), collect().sink);
@@ -88,7 +148,7 @@ describe("the local executor's process spawner", () => {
   });
 
   it("delivers stdout and stderr separately, as they come rather than at the end", async () => {
-    const local = await executor();
+    const local = await executor(helper);
     const { out, sink } = collect();
     const handle = await local.start(request("echo out; echo err >&2; sleep 1.5; echo done; echo late >&2"), sink);
     let ended = false;
@@ -100,7 +160,7 @@ describe("the local executor's process spawner", () => {
   });
 
   it("runs in the workspace, in its own process group, with only PATH, HOME, the request's env and BATON_ATTEMPT_ID", async () => {
-    const local = await executor();
+    const local = await executor(helper);
     const { out, sink } = collect();
     const req = request("env; echo cwd=$(pwd); echo pgid=$(cut -d' ' -f5 /proc/$$/stat); sleep 0.5", { NODE_VAR: "x y", BATON_SDK_MOUNT: "/sdk", WITH_EQUALS: "a=b" });
     const handle = await local.start(req, sink);
@@ -119,7 +179,7 @@ describe("the local executor's process spawner", () => {
   });
 
   it("kills the whole group of a command that ignores SIGTERM: SIGTERM, then SIGKILL after the grace period", async () => {
-    const local = await executor({ killGraceMs: 400 });
+    const local = await executor(helper, { killGraceMs: 400 });
     const { out, sink } = collect();
     const handle = await local.start(request("trap '' TERM; sleep 600 & echo $!; wait; sleep 600"), sink);
     stopLater(handle);
@@ -137,7 +197,7 @@ describe("the local executor's process spawner", () => {
   });
 
   it("delivers a kill sent the moment start resolves: the start waits for the exec, so the group exists", async () => {
-    const local = await executor({ killGraceMs: 10_000 });
+    const local = await executor(helper, { killGraceMs: 10_000 });
     for (let i = 0; i < 20; i++) {
       const handle = await local.start(request("sleep 600"), collect().sink);
       stopLater(handle);
@@ -149,7 +209,7 @@ describe("the local executor's process spawner", () => {
   });
 
   it("fails the start when the exec of sh fails, with the reason", async () => {
-    const local = await executor();
+    const local = await executor(helper);
     // One argument longer than the kernel takes (MAX_ARG_STRLEN, 128 KiB): execve says E2BIG.
     const command = `true ${"#".repeat(200_000)}`;
     await expect(local.start(request(command), collect().sink)).rejects.toThrow(/could not start sh: exec \/bin\/sh: Argument list too long/);
@@ -157,7 +217,7 @@ describe("the local executor's process spawner", () => {
   });
 
   it("ends a run whose background child holds its pipes after the drain, delivering what came meanwhile and killing the child", async () => {
-    const local = await executor();
+    const local = await executor(helper);
     const { out, sink } = collect();
     const started = Date.now();
     const handle = await local.start(request("sleep 600 & echo $!; (sleep 0.2; echo late) & echo early"), sink);
@@ -170,7 +230,7 @@ describe("the local executor's process spawner", () => {
   });
 
   it("streams 200 MB through without buffering it, whether the sink is fast or slow", async () => {
-    const local = await executor();
+    const local = await executor(helper);
     const { bytes, sink } = collect();
     const size = 200 * 1024 * 1024;
     const handle = await local.start(request(`head -c ${size} /dev/zero; head -c 1000 /dev/zero >&2`), sink);
@@ -197,11 +257,10 @@ describe("the local executor's process spawner", () => {
 
   it("falls back to spawning from the server, with one warning, when the helper is killed; its runs end with workerError", async () => {
     const warn = vi.spyOn(console, "warn").mockImplementation(() => undefined);
-    const local = await executor();
+    const local = await executor(helper);
     const running = await local.start(request("sleep 600"), collect().sink);
     stopLater(running);
-    const helper = local.spawnerPid!;
-    process.kill(helper, "SIGKILL");
+    process.kill(local.spawnerPid!, "SIGKILL");
     const exit = await running.exit;
     expect(exit.exitCode).toBeNull();
     expect(exit.workerError).toMatch(/process spawner/);
@@ -217,47 +276,39 @@ describe("the local executor's process spawner", () => {
     expect(warn).toHaveBeenCalledTimes(1);
   });
 
-  it("falls back to spawning from the server when the helper cannot start", async () => {
-    const warn = vi.spyOn(console, "warn").mockImplementation(() => undefined);
-    const local = await executor({ spawnHelperPerl: "/nonexistent/perl" });
-    const results = await Promise.all(
-      ["a", "b", "c"].map(async (word) => {
-        const { out, sink } = collect();
-        const handle = await local.start(request(`echo ${word}`), sink);
-        return { exit: await handle.exit, out: out.stdout };
-      }),
-    );
-    expect(results).toEqual(["a", "b", "c"].map((word) => ({ exit: { exitCode: 0 }, out: `${word}\n` })));
-    expect(warn).toHaveBeenCalledTimes(1);
-    expect(warn.mock.calls[0]![0]).toMatch(/spawning commands from the server/);
-  });
-
   it("leaves running commands alone when closed, for a restart to find by pid", async () => {
-    const local = await executor();
+    const local = await executor(helper);
     const req = request("sleep 600");
     const handle = await local.start(req, collect().sink);
     stopLater(handle);
-    const helper = local.spawnerPid!;
+    const helperPid = local.spawnerPid!;
     await local.close();
-    await until(() => gone(helper), 2000, "the helper to exit");
+    await until(() => gone(helperPid), 2000, "the helper to exit");
     expect(gone(Number(handle.ref))).toBe(false);
     expect(await local.reattach(handle.ref, req)).toBeNull();
     await until(() => gone(Number(handle.ref)), 2000, "reattach to stop the orphan");
   });
 });
 
-describe("ProcessSpawner", () => {
+describe.each(HELPERS)("ProcessSpawner (%s helper)", (helper) => {
+  function newSpawner(drainMs: number): ProcessSpawner {
+    const spawner = new ProcessSpawner({ drainMs, helper });
+    cleanups.push(() => {
+      if (spawner.pid !== null) expect(helperOf(spawner.pid)).toBe(helper);
+      spawner.close();
+    });
+    return spawner;
+  }
+
   it("rejects a command whose working directory is missing, and keeps serving the next", async () => {
-    const spawner = new ProcessSpawner({ drainMs: 1000 });
-    cleanups.push(() => spawner.close());
+    const spawner = newSpawner(1000);
     await expect(spawner.spawn({ cwd: "/nonexistent/dir", command: "true", env: {} }, () => undefined)).rejects.toThrow(/chdir \/nonexistent\/dir/);
     const spawned = await spawner.spawn({ cwd: "/", command: "exit 5", env: {} }, () => undefined);
     expect(await spawned.ended).toEqual({ exitCode: 5 });
   });
 
   it("passes output through unchanged whatever its bytes, in order", async () => {
-    const spawner = new ProcessSpawner({ drainMs: 1000 });
-    cleanups.push(() => spawner.close());
+    const spawner = newSpawner(1000);
     const chunks: Buffer[] = [];
     const spawned = await spawner.spawn({ cwd: "/", command: "printf 'a\\000b\\377\\n'; head -c 300000 /dev/zero | tr '\\0' y", env: { PATH: "/usr/bin:/bin" } }, (stream, chunk) => {
       if (stream === "stdout") chunks.push(Buffer.from(chunk));
@@ -274,8 +325,7 @@ describe("ProcessSpawner", () => {
     // the socket, the helper's buffer and the pipe then hold must all still arrive. Sizes sweep
     // across where the pipe is left holding the tail when the helper stops reading (its 4 MiB
     // of pending output, plus up to a 1 MiB pipe and the socket's buffers).
-    const spawner = new ProcessSpawner({ drainMs: 20 });
-    cleanups.push(() => spawner.close());
+    const spawner = newSpawner(20);
     const lost: string[] = [];
     for (let size = 4_000_000; size <= 6_400_000; size += 75_000) {
       let received = 0;
@@ -293,8 +343,7 @@ describe("ProcessSpawner", () => {
   });
 
   it("ends a command that closed its stdout and stderr only when it exits, with its code", async () => {
-    const spawner = new ProcessSpawner({ drainMs: 1000 });
-    cleanups.push(() => spawner.close());
+    const spawner = newSpawner(1000);
     const started = performance.now();
     const spawned = await spawner.spawn({ cwd: "/", command: "echo bye; exec >&- 2>&-; sleep 0.4; exit 4", env: { PATH: "/usr/bin:/bin" } }, () => undefined);
     expect(await spawned.ended).toEqual({ exitCode: 4 });
@@ -302,8 +351,7 @@ describe("ProcessSpawner", () => {
   });
 
   it("runs many commands at once, each output with its own run", async () => {
-    const spawner = new ProcessSpawner({ drainMs: 1000 });
-    cleanups.push(() => spawner.close());
+    const spawner = newSpawner(1000);
     const runs = await Promise.all(
       Array.from({ length: 40 }, async (_, i) => {
         let text = "";
@@ -315,5 +363,50 @@ describe("ProcessSpawner", () => {
       expect(run.end).toEqual({ exitCode: run.i % 7 });
       expect(run.text).toBe(`${run.i}\n`.repeat(50));
     }
+  });
+
+  it("starts each command with stdin from /dev/null, no descriptor but 0, 1 and 2, and no signal blocked or ignored", async () => {
+    const spawner = newSpawner(1000);
+    let text = "";
+    // Read by the commands themselves (the shell keeps descriptors of its own and blocks signals
+    // while it forks): ls lists its own descriptors, 3 being the directory it reads.
+    const command = "readlink /proc/self/fd/0; ls /proc/self/fd | tr '\\n' ' '; echo; exec grep -E '^Sig(Blk|Ign):' /proc/self/status";
+    const spawned = await spawner.spawn({ cwd: "/", command, env: { PATH: "/usr/bin:/bin" } }, (_stream, chunk) => (text += chunk.toString()));
+    expect(await spawned.ended).toEqual({ exitCode: 0 });
+    // The Perl helper passes on what the server itself inherited without close-on-exec (as every
+    // child of the server gets it); the native one closes such descriptors when it starts.
+    const fds = ["0", "1", "2", "3", ...(helper === "perl" ? inheritedDescriptors() : [])].sort();
+    const [stdin, listed, ...signals] = text.split("\n").map((line) => line.replace(/\s+/g, " ").trim());
+    expect([stdin, listed!.split(" ").sort(), ...signals]).toEqual(["/dev/null", fds, "SigBlk: 0000000000000000", "SigIgn: 0000000000000000", ""]);
+  });
+
+  it("reports a failed exec of sh as a failed start with the reason, and keeps serving the next", async () => {
+    const spawner = newSpawner(1000);
+    // An environment string longer than the kernel takes (MAX_ARG_STRLEN, 128 KiB): execve says E2BIG.
+    const request = { cwd: "/", command: "true", env: { BIG: "x".repeat(200_000) } };
+    await expect(spawner.spawn(request, () => undefined)).rejects.toThrow(/^exec \/bin\/sh: Argument list too long$/);
+    const spawned = await spawner.spawn({ cwd: "/", command: "exit 6", env: {} }, () => undefined);
+    expect(await spawned.ended).toEqual({ exitCode: 6 });
+  });
+
+  it("ends a run drainMs after the shell exited while a background child holds its pipes, with what came meanwhile, and kills the group", async () => {
+    const spawner = newSpawner(300);
+    let text = "";
+    const started = performance.now();
+    const spawned = await spawner.spawn({ cwd: "/", command: "sleep 600 & echo $!; (sleep 0.1; echo late) & echo early", env: { PATH: "/usr/bin:/bin" } }, (_stream, chunk) => (text += chunk.toString()));
+    cleanups.push(() => {
+      try {
+        process.kill(-spawned.pid, "SIGKILL");
+      } catch {
+        // Already gone.
+      }
+    });
+    expect(await spawned.ended).toEqual({ exitCode: 0 });
+    const took = performance.now() - started;
+    expect(took).toBeGreaterThanOrEqual(290);
+    expect(took).toBeLessThan(2000);
+    const [background, ...rest] = text.trim().split("\n");
+    expect(rest).toEqual(["early", "late"]);
+    await until(() => gone(Number(background)), 2000, "the background sleep to die");
   });
 });

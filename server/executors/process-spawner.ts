@@ -5,12 +5,24 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 
 /**
- * Starts commands through `process-spawner.pl`, a long-lived Perl helper of a few MB, because a
- * fork copies the page tables of the process that forks: from the server (100+ MB with tsx,
- * SQLite and the tree) each `spawn` costs several ms of the event loop; from the helper, a
- * fraction of one. The helper forks `sh -c`, relays its output and reports its exit.
+ * Starts commands through a long-lived helper process of a few MB, because a fork copies the page
+ * tables of the process that forks: from the server (100+ MB with tsx, SQLite and the tree) each
+ * `spawn` costs several ms of the event loop; from the helper, a fraction of one. The helper
+ * starts `sh -c`, relays its output and reports its exit. One protocol, two implementations:
  *
- * Protocol, over the helper's stdin and stdout (integers big-endian):
+ *   native  `process-spawner.c`, built into `.baton-native/process-spawner` at install when a C
+ *           compiler exists (scripts/build-native-spawner.mjs): posix_spawn, whose vfork-style
+ *           child copies no page tables, and a poll loop; used whenever it is built.
+ *   perl    `process-spawner.pl`, only modules of perl-base: fork and select; used otherwise.
+ *
+ * Their frames and invariants are the same; the native one also closes any descriptor above 2 it
+ * inherited without close-on-exec, which the Perl one passes on to commands.
+ *
+ * Without either, the helper counts as unable to start (SpawnerUnavailable) and the caller spawns
+ * commands itself.
+ *
+ * Either is started with drainMs as its one argument and an empty environment. Protocol, over
+ * the helper's stdin and stdout (integers big-endian):
  *
  *   server → helper   u32 length, then `S \0 id \0 cwd \0 command \0 KEY=VALUE \0 …` (length bytes)
  *   helper → server   u32 id, u8 type, u32 length, then length bytes of payload:
@@ -54,9 +66,17 @@ export class SpawnerUnavailable extends Error {
   override name = "SpawnerUnavailable";
 }
 
+/** The helper's implementations, which speak the same protocol. */
+export type SpawnerHelper = "native" | "perl";
+
 export interface ProcessSpawnerOptions {
   /** How long output may keep flowing after the shell exited (a background child holding the pipe). */
   drainMs: number;
+  /**
+   * Which helper to run; by default the native one when it is built, else the Perl one. Given
+   * `perl` but no `helper`, the Perl helper.
+   */
+  helper?: SpawnerHelper;
   /** The Perl interpreter; by default the first of /usr/bin/perl, /bin/perl, /usr/local/bin/perl. */
   perl?: string;
   /** How long the helper may take to say hello before it counts as unable to start. */
@@ -64,6 +84,8 @@ export interface ProcessSpawnerOptions {
 }
 
 const SCRIPT = fileURLToPath(new URL("./process-spawner.pl", import.meta.url));
+/** Where scripts/build-native-spawner.mjs puts the native helper, under the project root. */
+export const NATIVE_HELPER = fileURLToPath(new URL("../../.baton-native/process-spawner", import.meta.url));
 const PERL_CANDIDATES = ["/usr/bin/perl", "/bin/perl", "/usr/local/bin/perl"];
 const HEADER_BYTES = 9;
 
@@ -158,19 +180,31 @@ export class ProcessSpawner {
 
   private launch(): void {
     this.state = "starting";
-    const perl = this.options.perl ?? PERL_CANDIDATES.find((candidate) => fs.existsSync(candidate));
-    if (!perl) {
-      queueMicrotask(() => this.die("no perl interpreter found"));
-      return;
+    const helper = this.options.helper ?? (this.options.perl === undefined && nativeHelperBuilt() ? "native" : "perl");
+    let file: string;
+    let args: string[];
+    if (helper === "native") {
+      if (!nativeHelperBuilt()) {
+        queueMicrotask(() => this.die(`the native process spawner is not built (${NATIVE_HELPER})`));
+        return;
+      }
+      [file, args] = [NATIVE_HELPER, [String(this.options.drainMs)]];
+    } else {
+      const perl = this.options.perl ?? PERL_CANDIDATES.find((candidate) => fs.existsSync(candidate));
+      if (!perl) {
+        queueMicrotask(() => this.die("no perl interpreter found"));
+        return;
+      }
+      [file, args] = [perl, [SCRIPT, String(this.options.drainMs)]];
     }
     let child: ChildProcess;
     try {
       // No environment: the helper needs none, and each command gets exactly its own. Its own
       // session, so a Ctrl-C meant for the server's terminal does not take it down first; it
       // exits when the server does, as its stdin closes.
-      child = spawn(perl, [SCRIPT, String(this.options.drainMs)], { stdio: ["pipe", "pipe", "inherit"], env: {}, detached: true });
+      child = spawn(file, args, { stdio: ["pipe", "pipe", "inherit"], env: {}, detached: true });
     } catch (error) {
-      queueMicrotask(() => this.die(`could not start perl: ${(error as Error).message}`));
+      queueMicrotask(() => this.die(`could not start the ${helper} process spawner: ${(error as Error).message}`));
       return;
     }
     this.child = child;
@@ -320,5 +354,15 @@ export class ProcessSpawner {
       if (on) handle?.ref();
       else handle?.unref();
     }
+  }
+}
+
+/** True when the native helper is built and executable. */
+export function nativeHelperBuilt(): boolean {
+  try {
+    fs.accessSync(NATIVE_HELPER, fs.constants.X_OK);
+    return true;
+  } catch {
+    return false;
   }
 }
