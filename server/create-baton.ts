@@ -33,7 +33,7 @@ export interface Baton {
 export async function createBaton(config: Config, options: { recover?: boolean } = {}): Promise<Baton> {
   const db = openDatabase(config.dataDir);
   const store = new PipelineStore(db);
-  const { executor, reason, cleanup } = await selectExecutor(config);
+  const { executor, reason, cleanup } = await selectExecutor(config, { generateMounts: [INSTALL_ROOT] });
   const secrets = new SecretStore(db, SecretBox.open(config.dataDir, config.secretKey));
   const engine = new Engine({
     store,

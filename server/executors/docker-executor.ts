@@ -2,13 +2,15 @@ import { createHash } from "node:crypto";
 import { createReadStream, existsSync } from "node:fs";
 import { mkdir, rename, rm } from "node:fs/promises";
 import { isAbsolute, join } from "node:path";
-import type { Readable } from "node:stream";
+import type { Duplex, Readable } from "node:stream";
 import type Docker from "dockerode";
 import { Label, createDockerClient, describeEngineError, isEngineUnreachable, isNotFound } from "./docker-client";
 import type { ContainerKind } from "./docker-client";
 import { DockerImages, pinCommit, writeRepoArchive } from "./docker-images";
-import type { PreparedRepo } from "./docker-images";
+import type { PreparedRepo, ResolvedImage } from "./docker-images";
 import { OutputDemuxer } from "./docker-output";
+import { WARM_KIND, WarmContainers, WarmLabel, launchScript } from "./warm-containers";
+import type { WarmContainer, WarmSpec } from "./warm-containers";
 import { WorkerError } from "./executor";
 import type { ExecRequest, Executor, ExitInfo, OutputSink, PipelineSource, RunHandle } from "./executor";
 
@@ -34,6 +36,13 @@ import type { ExecRequest, Executor, ExitInfo, OutputSink, PipelineSource, RunHa
  *   The request carries the path to mount as `env.BATON_SDK_MOUNT` (the interface has no field for
  *   it): that path is bind-mounted read-only at the same absolute path, and the variable itself is
  *   not passed into the container. `options.mounts` does the same for every container.
+ * - Generate steps (`ownRepoCopy`) take a pre-started warm container when one fits (see
+ *   WarmContainers): the repository is put into it, then the command replaces its idle shell, so
+ *   the attempt is followed, killed and re-attached exactly like its own container would be. A
+ *   taken warm container carries no pipeline label (labels are fixed at creation): the executor
+ *   keeps which pipeline it serves, and a restart finds it by the attempt's ref.
+ * - A new container's output is followed through an attach made before it starts (no output is
+ *   missed, none waits for a log request); the log is what a restart and a broken stream read.
  */
 
 export interface DockerExecutorOptions {
@@ -51,6 +60,10 @@ export interface DockerExecutorOptions {
   dockerHost?: string;
   /** How long an attempt that cannot start because the engine does not answer waits for it (default 30 s). */
   engineWaitMs?: number;
+  /** Keep a pre-started container ready for generate steps (default true); the first one is of `defaultImage`. */
+  warmGenerate?: boolean;
+  /** Host paths a generate step mounts (its `BATON_SDK_MOUNT`), so that the first warm container fits it. */
+  generateMounts?: string[];
 }
 
 /** The request variable naming a host path to bind-mount read-only at the same path (see above). */
@@ -88,6 +101,10 @@ export class DockerExecutor implements Executor {
   /** Containers of attempts that ended worker_error while the engine was unreachable: removed once it answers. */
   private readonly leftBehind = new Set<string>();
   private readonly engineWaitMs: number;
+  /** Null when warm containers are off. */
+  private readonly warm: WarmContainers | null;
+  /** Taken warm containers running an attempt, by id: the pipeline each serves (they have no pipeline label). */
+  private readonly taken = new Map<string, string>();
   private closed = false;
 
   constructor(options: DockerExecutorOptions) {
@@ -99,6 +116,11 @@ export class DockerExecutor implements Executor {
     this.docker = createDockerClient(options.dockerHost);
     this.images = new DockerImages(this.docker, this.instanceId);
     this.engineWaitMs = options.engineWaitMs ?? 30_000;
+    this.warm = options.warmGenerate === false ? null : new WarmContainers(this.docker, this.instanceId, { workdir: WORKDIR });
+    if (this.warm) {
+      const binds = [...new Set([...this.mounts, ...(options.generateMounts ?? [])])].flatMap((path) => (isAbsolute(path) && !path.includes(":") ? [`${path}:${path}:ro`] : []));
+      void this.warm.prepareNamed(this.defaultImage, binds);
+    }
   }
 
   /** True when a Docker engine answers within `timeoutMs`. */
@@ -112,6 +134,11 @@ export class DockerExecutor implements Executor {
     } catch {
       return false;
     }
+  }
+
+  /** What labels this executor's idle warm containers: `cleanupOrphans({ keepWarmOwner })` keeps them. Null when there are none. */
+  get warmOwner(): string | null {
+    return this.warm?.owner ?? null;
   }
 
   /** Images built from Dockerfiles by this executor so far (found already built ones not counted). */
@@ -176,7 +203,21 @@ export class DockerExecutor implements Executor {
     const repo = this.repoFor(request);
     const image = await this.images.resolve(request.image, this.defaultImage, repo, sink, request.ownRepoCopy === true);
     const { env, binds } = this.environment(request);
+    if (request.ownRepoCopy && this.warm) {
+      const spec: WarmSpec = { ref: image.ref, id: image.id, binds, limits: limits(request) };
+      const warm = await this.warm.take(spec);
+      const handle = warm ? await this.startInWarm(warm, image.repoArchive ?? null, env, request, sink) : null;
+      if (handle) {
+        if (image.repoArchive && repo) this.images.snapshotAhead(image, repo);
+        return handle;
+      }
+    }
+    return this.startOwn(request, sink, image, repo, env, binds);
+  }
+
+  private async startOwn(request: ExecRequest, sink: OutputSink, image: ResolvedImage, repo: PreparedRepo | null, env: string[], binds: string[]): Promise<RunHandle> {
     let container: Docker.Container | null = null;
+    let output: Readable | null = null;
     try {
       container = await this.docker.createContainer({
         Image: image.ref,
@@ -201,14 +242,46 @@ export class DockerExecutor implements Executor {
         },
       });
       if (image.repoArchive) await container.putArchive(createReadStream(image.repoArchive), { path: "/" });
+      output = await attachOutput(container, false);
       await container.start();
     } catch (error) {
+      output?.destroy();
       if (container) await container.remove({ force: true }).catch(() => undefined);
       throw new WorkerError(`The container for ${request.path} could not start in ${image.ref}: ${describeEngineError(error)}`);
     }
     // Made while this attempt runs, not before it starts: the snapshot the pipeline's Execs will likely want.
     if (image.repoArchive && repo) this.images.snapshotAhead(image, repo);
-    return this.followContainer(container.id, request, sink, 0);
+    return this.followContainer(container.id, request, sink, 0, output);
+  }
+
+  /**
+   * Runs the attempt in a taken warm container: the repository put in, then the launch script
+   * written to its idle shell. Null (the container removed) when it cannot serve the attempt
+   * before the command was given to it: the caller starts the attempt's own container instead.
+   */
+  private async startInWarm(warm: WarmContainer, repoArchive: string | null, env: string[], request: ExecRequest, sink: OutputSink): Promise<RunHandle | null> {
+    const container = this.docker.getContainer(warm.id);
+    const script = launchScript(request.command, env, warm.imageEnv, WORKDIR);
+    let output: Duplex | null = null;
+    try {
+      if (!script) throw new Error("an environment variable name a shell cannot export");
+      if (!(await container.inspect()).State.Running) throw new Error("the warm container is not running");
+      const [attached] = await Promise.all([
+        attachOutput(container, true),
+        repoArchive ? container.putArchive(createReadStream(repoArchive), { path: "/" }) : undefined,
+      ]);
+      output = attached;
+      if (this.closed) throw new Error("closed");
+      await new Promise<void>((resolve, reject) => output!.write(script, (error) => (error ? reject(error) : resolve())));
+    } catch {
+      output?.destroy();
+      await removeContainer(this.docker, warm.id).catch(() => undefined);
+      return null;
+    }
+    // Closing stdin: the shell has its whole script; StdinOnce gives it end-of-file.
+    output.end();
+    this.taken.set(warm.id, request.pipelineId);
+    return this.followContainer(warm.id, request, sink, 0, output);
   }
 
   async reattach(ref: string, request: ExecRequest, sink: OutputSink, seenBytes: number): Promise<RunHandle | null> {
@@ -225,9 +298,12 @@ export class DockerExecutor implements Executor {
       return finishedHandle(ref, { exitCode: null, workerError: describeEngineError(error) });
     }
     const labels = info.Config.Labels ?? {};
-    if (labels[Label.instance] !== this.instanceId || labels[Label.pipeline] !== request.pipelineId) return null;
+    // A taken warm container has no pipeline or attempt label: the attempt's own ref names it.
+    const warm = !execRef && labels[Label.kind] === WARM_KIND;
+    if (labels[Label.instance] !== this.instanceId || (!warm && labels[Label.pipeline] !== request.pipelineId)) return null;
     if (execRef) return this.reattachExec(execRef, request, sink);
-    if (labels[Label.attemptId] !== request.attemptId) return null;
+    if (!warm && labels[Label.attemptId] !== request.attemptId) return null;
+    if (warm) this.taken.set(containerId, request.pipelineId);
     return this.followContainer(containerId, request, sink, seenBytes);
   }
 
@@ -238,7 +314,9 @@ export class DockerExecutor implements Executor {
       all: true,
       filters: { label: [`${Label.instance}=${this.instanceId}`, `${Label.pipeline}=${pipelineId}`] },
     });
-    await Promise.all(containers.map((c) => removeContainer(this.docker, c.Id)));
+    const taken = [...this.taken].flatMap(([id, pipeline]) => (pipeline === pipelineId ? [id] : []));
+    await Promise.all([...containers.map((c) => c.Id), ...taken].map((id) => removeContainer(this.docker, id)));
+    for (const id of taken) this.taken.delete(id);
     await this.images.removeSnapshots(pipelineId);
     await rm(this.pipelineDir(pipelineId), { recursive: true, force: true });
     this.repos.delete(pipelineId);
@@ -248,6 +326,7 @@ export class DockerExecutor implements Executor {
     this.closed = true;
     for (const run of this.runs) run.detach();
     this.runs.clear();
+    await this.warm?.close();
   }
 
   // ---- one container per attempt -----------------------------------------------------------------
@@ -259,7 +338,8 @@ export class DockerExecutor implements Executor {
     else await consume(logs as Readable, (chunk) => demuxer.push(chunk));
   }
 
-  private followContainer(containerId: string, request: ExecRequest, sink: OutputSink, skipBytes: number): RunHandle {
+  /** `attached`: the container's output attached before it started, read before any log request. */
+  private followContainer(containerId: string, request: ExecRequest, sink: OutputSink, skipBytes: number, attached: Readable | null = null): RunHandle {
     const container = this.docker.getContainer(containerId);
     let stop: Promise<"stopped" | "already"> | null = null;
     const run: Run = {
@@ -280,7 +360,8 @@ export class DockerExecutor implements Executor {
       let info: Docker.ContainerInspectInfo;
       for (let refollows = 0; ; refollows++) {
         try {
-          const stream = (await container.logs({ follow: true, stdout: true, stderr: true })) as Readable;
+          const stream = attached ?? ((await container.logs({ follow: true, stdout: true, stderr: true })) as Readable);
+          attached = null;
           run.stream = stream;
           if (run.detached) stream.destroy();
           await consume(stream, (chunk) => {
@@ -334,6 +415,7 @@ export class DockerExecutor implements Executor {
       .then((result) => {
         run.finished = true;
         this.runs.delete(run);
+        if (!run.detached) this.taken.delete(containerId);
         return result;
       });
 
@@ -636,12 +718,13 @@ export class DockerExecutor implements Executor {
 
 /**
  * Removes the containers labelled with this instance that no run is known to need: on start, the
- * server passes the refs of the attempts it re-attaches to and the pipelines still running (whose
- * shared containers stay). Returns the ids removed.
+ * server passes the refs of the attempts it re-attaches to, the pipelines still running (whose
+ * shared containers stay) and its executor's `warmOwner` (whose idle warm containers stay). Returns
+ * the ids removed.
  */
 export async function cleanupOrphans(
   instanceId: string,
-  options: { keepRefs?: Iterable<string>; keepPipelines?: Iterable<string>; dockerHost?: string } = {},
+  options: { keepRefs?: Iterable<string>; keepPipelines?: Iterable<string>; keepWarmOwner?: string | null; dockerHost?: string } = {},
 ): Promise<string[]> {
   const docker = createDockerClient(options.dockerHost);
   const keep = new Set([...(options.keepRefs ?? [])].map((ref) => parseExecRef(ref)?.containerId ?? ref));
@@ -651,6 +734,7 @@ export async function cleanupOrphans(
   for (const c of containers) {
     if (keep.has(c.Id)) continue;
     if (c.Labels[Label.kind] === "shared" && keepPipelines.has(c.Labels[Label.pipeline] ?? "")) continue;
+    if (c.Labels[Label.kind] === WARM_KIND && options.keepWarmOwner && c.Labels[WarmLabel.owner] === options.keepWarmOwner) continue;
     await removeContainer(docker, c.Id);
     removed.push(c.Id);
   }
@@ -694,6 +778,11 @@ async function removeContainer(docker: Docker, id: string): Promise<void> {
     if (isNotFound(error) || (error as { statusCode?: number }).statusCode === 409) return;
     throw error;
   }
+}
+
+/** The container's stdout and stderr from now on (multiplexed as its log is), and its stdin when `stdin`. */
+async function attachOutput(container: Docker.Container, stdin: boolean): Promise<Duplex> {
+  return (await container.attach({ stream: true, stdout: true, stderr: true, stdin, hijack: true })) as unknown as Duplex;
 }
 
 /** Reads a stream to its end (or close), each chunk to `onChunk`. */

@@ -17,7 +17,7 @@ export interface ExecutorChoice {
  * BATON_EXECUTOR=auto picks Docker when an engine answers (DOCKER_HOST or the local socket),
  * else the local executor; `docker` insists on Docker; `local` never asks.
  */
-export async function selectExecutor(config: Config): Promise<ExecutorChoice> {
+export async function selectExecutor(config: Config, options: { generateMounts?: string[] } = {}): Promise<ExecutorChoice> {
   const local = () =>
     new LocalExecutor({
       workRoot: path.join(config.dataDir, "work"),
@@ -38,13 +38,14 @@ export async function selectExecutor(config: Config): Promise<ExecutorChoice> {
       killGraceMs: config.killGraceMs,
       dataDir: config.dataDir,
       defaultImage: config.generateImage,
+      ...(options.generateMounts ? { generateMounts: options.generateMounts } : {}),
       ...(dockerHost ? { dockerHost } : {}),
     });
     return {
       executor,
       reason: `docker (engine at ${dockerHost ?? "/var/run/docker.sock"} answered)`,
       cleanup: async (keep) =>
-        (await cleanupOrphans(instanceId, { keepRefs: keep.refs, keepPipelines: keep.pipelines, ...(dockerHost ? { dockerHost } : {}) })).length,
+        (await cleanupOrphans(instanceId, { keepRefs: keep.refs, keepPipelines: keep.pipelines, keepWarmOwner: executor.warmOwner, ...(dockerHost ? { dockerHost } : {}) })).length,
     };
   }
   if (config.executor === "docker") throw new Error(`BATON_EXECUTOR=docker but no Docker engine answers at ${dockerHost ?? "/var/run/docker.sock"}`);

@@ -12,7 +12,8 @@ import type { ExecRequest, OutputSink, OutputStream } from "../../server/executo
 /**
  * The docker executor against the real engine (DOCKER_HOST or /var/run/docker.sock), in the
  * offline test images that scripts/build-test-images.sh makes. Every container and image a test
- * creates carries this run's instance id and is removed at the end.
+ * creates carries this run's instance id and is removed at the end. Warm containers for generate
+ * steps are off here (cleanups count what they remove); docker-warm-generate.test.ts covers them.
  */
 
 const BUSYBOX = "baton-test/busybox:latest";
@@ -111,7 +112,7 @@ beforeAll(() => {
     execFileSync("bash", [join(projectRoot, "scripts/build-test-images.sh")], { stdio: "inherit" });
   }
   dataDir = mkdtempSync(join(tmpdir(), "baton-docker-data-"));
-  executor = new DockerExecutor({ instanceId, dataDir, killGraceMs: GRACE_MS, defaultImage: BUSYBOX });
+  executor = new DockerExecutor({ instanceId, dataDir, killGraceMs: GRACE_MS, defaultImage: BUSYBOX, warmGenerate: false });
 });
 
 afterAll(async () => {
@@ -328,7 +329,7 @@ describe("DockerExecutor", () => {
       expect(result.stdout()).toBe(`${nonce}\n`);
     }
     // A new executor (a restarted server) finds the image by its content hash and builds nothing.
-    const again = new DockerExecutor({ instanceId, dataDir, defaultImage: BUSYBOX });
+    const again = new DockerExecutor({ instanceId, dataDir, defaultImage: BUSYBOX, warmGenerate: false });
     await again.preparePipeline({ pipelineId, repoDir: null, sha: null }, collector().sink);
     const reused = await run(request(pipelineId, "cat /nonce", { image }), again);
     expect(reused.stdout()).toBe(`${nonce}\n`);
@@ -338,14 +339,14 @@ describe("DockerExecutor", () => {
 
   it("re-attaches after a restart: the rest of the output and the real exit code, nothing twice", async () => {
     const pipelineId = newPipelineId();
-    const first = new DockerExecutor({ instanceId, dataDir, defaultImage: BUSYBOX });
+    const first = new DockerExecutor({ instanceId, dataDir, defaultImage: BUSYBOX, warmGenerate: false });
     const req = request(pipelineId, "echo started; sleep 3; echo done; exit 3");
     const seen = collector();
     const handle = await first.start(req, seen.sink);
     await waitFor(() => seen.stdout() === "started\n");
     await first.close();
 
-    const restarted = new DockerExecutor({ instanceId, dataDir, defaultImage: BUSYBOX });
+    const restarted = new DockerExecutor({ instanceId, dataDir, defaultImage: BUSYBOX, warmGenerate: false });
     const rest = collector();
     const reattached = await restarted.reattach(handle.ref, req, rest.sink, Buffer.byteLength(seen.stdout()));
     expect(reattached).not.toBeNull();
@@ -416,7 +417,7 @@ describe("DockerExecutor", () => {
     });
     await new Promise<void>((r) => relay.listen(socketPath, r));
     const pipelineId = newPipelineId();
-    const viaRelay = new DockerExecutor({ instanceId, dataDir, defaultImage: BUSYBOX, dockerHost: `unix://${socketPath}` });
+    const viaRelay = new DockerExecutor({ instanceId, dataDir, defaultImage: BUSYBOX, warmGenerate: false, dockerHost: `unix://${socketPath}` });
     const out = collector();
     const handle = await viaRelay.start(request(pipelineId, "echo running; sleep 30"), out.sink);
     await waitFor(() => out.stdout() === "running\n");
