@@ -276,7 +276,7 @@ export class ProcessSpawner {
     switch (type) {
       case "O":
       case "E":
-        // Output can come before P: the command may print before the helper sees its exec pipe close.
+        // Both helpers send P before any output of its id; a frame for a start not yet confirmed is still delivered.
         (this.running.get(id) ?? this.starting.get(id))?.onOutput(type === "O" ? "stdout" : "stderr", body);
         return;
       case "H":
