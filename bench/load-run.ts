@@ -225,13 +225,24 @@ async function main(): Promise<number> {
   const ours = (await api<{ deliveries: DeliveryView[] }>("GET", `/api/deliveries?limit=500`)).body.deliveries.filter((d) => d.repository === NAME);
   const byResult = (result: string) => ours.filter((d) => d.result === result).length;
 
-  // Nothing of this instance left once every pipeline ended (give the executor a moment to remove).
-  let orphans: string[] = [];
+  // Nothing of this instance left once every pipeline ended: no node container while the server
+  // runs (give the executor a moment to remove them), and after a graceful stop nothing at all —
+  // the live server's idle warm generate container is removed by its stop, and those of the
+  // killed servers by the start-up cleanup of the next one.
+  const listOurs = (...filters: string[]) =>
+    execFileSync("docker", ["ps", "-aq", "--filter", `label=baton.instance=${INSTANCE}`, ...filters.flatMap((f) => ["--filter", f])], { encoding: "utf8" })
+      .split("\n")
+      .filter(Boolean);
+  let nodeContainers: string[] = [];
   for (let i = 0; i < 20; i++) {
-    orphans = execFileSync("docker", ["ps", "-aq", "--filter", `label=baton.instance=${INSTANCE}`], { encoding: "utf8" }).split("\n").filter(Boolean);
-    if (orphans.length === 0) break;
+    const warm = new Set(listOurs("label=baton.kind=warm"));
+    nodeContainers = listOurs().filter((id) => !warm.has(id));
+    if (nodeContainers.length === 0) break;
     await sleep(500);
   }
+  const warmWhileUp = listOurs("label=baton.kind=warm").length;
+  await server.stop();
+  const orphans = [...new Set([...nodeContainers, ...listOurs()])];
   sampling = false;
   await sampler;
   // Every pipeline ended done, so none keeps its repository snapshot image (a failed one would, for a rerun).
@@ -254,6 +265,7 @@ async function main(): Promise<number> {
     "duplicates (two pipelines for one commit)": duplicates,
     "lost (a commit with no pipeline)": lost,
     "orphan containers with Baton's labels": orphans.length,
+    "idle warm containers while up (removed on stop)": warmWhileUp,
     "snapshot images left": new Set(images).size,
     "max concurrent nodes": maxConcurrent,
     "pipelines ended worker_error (rerun)": reruns.size,
