@@ -118,7 +118,7 @@ export class DockerExecutor implements Executor {
     this.engineWaitMs = options.engineWaitMs ?? 30_000;
     this.warm = options.warmGenerate === false ? null : new WarmContainers(this.docker, this.instanceId, { workdir: WORKDIR });
     if (this.warm) {
-      const binds = [...new Set([...this.mounts, ...(options.generateMounts ?? [])])].flatMap((path) => (isAbsolute(path) && !path.includes(":") ? [`${path}:${path}:ro`] : []));
+      const binds = [...new Set([...this.mounts, ...(options.generateMounts ?? [])])].flatMap((path) => readOnlyBind(path) ?? []);
       void this.warm.prepareNamed(this.defaultImage, binds);
     }
   }
@@ -666,8 +666,9 @@ export class DockerExecutor implements Executor {
       }
     }
     const binds = [...mounts].map((path) => {
-      if (!isAbsolute(path) || path.includes(":")) throw new WorkerError(`Cannot mount ${path}: an absolute path without ':' is needed`);
-      return `${path}:${path}:ro`;
+      const bind = readOnlyBind(path);
+      if (!bind) throw new WorkerError(`Cannot mount ${path}: an absolute path without ':' is needed`);
+      return bind;
     });
     return { env, binds };
   }
@@ -778,6 +779,11 @@ async function removeContainer(docker: Docker, id: string): Promise<void> {
     if (isNotFound(error) || (error as { statusCode?: number }).statusCode === 409) return;
     throw error;
   }
+}
+
+/** `path` bind-mounted read-only at the same path, or null when it is not absolute or holds the bind syntax's `:`. */
+function readOnlyBind(path: string): string | null {
+  return isAbsolute(path) && !path.includes(":") ? `${path}:${path}:ro` : null;
 }
 
 /** The container's stdout and stderr from now on (multiplexed as its log is), and its stdin when `stdin`. */

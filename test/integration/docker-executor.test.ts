@@ -4,10 +4,11 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { createConnection, createServer } from "node:net";
 import type { Socket } from "node:net";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DockerExecutor, SDK_MOUNT_VAR, cleanupOrphans } from "../../server/executors/docker-executor";
 import type { ExecRequest, OutputSink, OutputStream } from "../../server/executors/executor";
+import { docker, ensureTestImages } from "../fixtures/docker-cli";
 
 /**
  * The docker executor against the real engine (DOCKER_HOST or /var/run/docker.sock), in the
@@ -20,23 +21,9 @@ const BUSYBOX = "baton-test/busybox:latest";
 const NODE = "baton-test/node:20";
 const GRACE_MS = 2000;
 const instanceId = `test-${randomUUID().slice(0, 8)}`;
-const projectRoot = resolve(import.meta.dirname, "../..");
 
 let dataDir: string;
 let executor: DockerExecutor;
-
-function docker(...args: string[]): string {
-  return execFileSync("docker", args, { encoding: "utf8" }).trim();
-}
-
-function imageExists(name: string): boolean {
-  try {
-    docker("image", "inspect", name);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 /** Ids of every container (running or not) labelled with the pipeline. */
 function containersOf(pipelineId: string): string[] {
@@ -108,9 +95,7 @@ function makeRepo(): { dir: string; sha: string } {
 }
 
 beforeAll(() => {
-  if (!imageExists(BUSYBOX) || !imageExists(NODE)) {
-    execFileSync("bash", [join(projectRoot, "scripts/build-test-images.sh")], { stdio: "inherit" });
-  }
+  ensureTestImages(BUSYBOX, NODE);
   dataDir = mkdtempSync(join(tmpdir(), "baton-docker-data-"));
   executor = new DockerExecutor({ instanceId, dataDir, killGraceMs: GRACE_MS, defaultImage: BUSYBOX, warmGenerate: false });
 });

@@ -2,10 +2,11 @@ import { execFileSync } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DockerExecutor, cleanupOrphans } from "../../server/executors/docker-executor";
 import type { ExecRequest, OutputSink, OutputStream } from "../../server/executors/executor";
+import { docker, ensureTestImages } from "../fixtures/docker-cli";
 
 /**
  * Generate steps in pre-started ("warm") containers, against the real engine and the offline test
@@ -15,21 +16,7 @@ import type { ExecRequest, OutputSink, OutputStream } from "../../server/executo
 
 const NODE = "baton-test/node:20";
 const instanceId = `test-warm-${randomUUID().slice(0, 8)}`;
-const projectRoot = resolve(import.meta.dirname, "../..");
 const dirs: string[] = [];
-
-function docker(...args: string[]): string {
-  return execFileSync("docker", args, { encoding: "utf8" }).trim();
-}
-
-function imageExists(name: string): boolean {
-  try {
-    docker("image", "inspect", name);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 /** Ids of this run's containers, optionally only those with another label. */
 function containers(label?: string, instance = instanceId): string[] {
@@ -94,7 +81,7 @@ async function generateRequest(executor: DockerExecutor, command: string, env: R
 }
 
 beforeAll(() => {
-  if (!imageExists(NODE)) execFileSync("bash", [join(projectRoot, "scripts/build-test-images.sh")], { stdio: "inherit" });
+  ensureTestImages(NODE);
 });
 
 afterAll(async () => {
