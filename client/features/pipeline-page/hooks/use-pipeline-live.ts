@@ -15,12 +15,12 @@ import { useSocket } from "../../../lib/socket";
  *
  * Batches are applied at most every APPLY_INTERVAL_MS (the first at once): under a storm of
  * changes the page then redraws a few times a second instead of at every socket message, which is
- * what keeps each main-thread task short on a 2,000-node graph. 250 ms, not 150: on a slow day
- * each frame of the e2e storm restyled 1,100–2,000 elements (95–160 ms of style recalc); in six
- * runs each, the longest task was 65–203 ms at 250 ms against 105–269 ms at 150 ms and
- * 209–263 ms at 60 ms (fewer frames leave more of the 2 cores to the server running the nodes).
+ * what keeps each main-thread task short on a 2,000-node graph. 400 ms: on a slow day each frame
+ * of the e2e storm restyled 1,100–2,000 elements whatever the number of changes in it, so fewer
+ * frames mean fewer long tasks; the longest task was 77–113 ms in three runs at 400 ms, 65–258 ms
+ * at 250 ms, 105–269 ms at 150 ms and 209–263 ms at 60 ms.
  */
-export const APPLY_INTERVAL_MS = 250;
+export const APPLY_INTERVAL_MS = 400;
 
 export function usePipelineLive(id: string): void {
   const socket = useSocket();
