@@ -1,4 +1,5 @@
 import fs from "node:fs";
+import type { PipelineDetail } from "../../shared/api/pipeline-views";
 import type { RepositoryView, RepositoryWithSecret } from "../../shared/api/repositories";
 import { signBody } from "../../server/integrations/github/webhook-signature";
 import { makeRepo } from "../fixtures/temp-git-repo";
@@ -110,6 +111,11 @@ test("a repository's settings: edited with a write-only token, redelivered, its 
   await settings.sendTestDelivery();
   const deliveryId = await settings.testDeliveryResult.getAttribute("data-delivery");
   const original = await settings.expectDeliveryResult(deliveryId!, "launched");
+  // duplicate = SUPPRESS_NEW (the default) refuses a second pipeline for the branch while the first runs.
+  const firstPipeline = await original.getByTestId("delivery-pipeline-link").getAttribute("data-pipeline-id");
+  await expect
+    .poll(async () => (await baton.api<PipelineDetail>("GET", `/api/pipelines/${firstPipeline}`)).body.state, { timeout: 30_000 })
+    .toBe("done");
   await original.getByTestId("redeliver-button").click();
   await expect(page.getByTestId("redeliver-result")).toContainText("Redelivered as #");
   const redelivery = settings.deliveries.filter({ hasText: `redelivery of #${deliveryId}` });
