@@ -1,7 +1,7 @@
 import { memo, useCallback } from "react";
 import type { CSSProperties, MouseEvent, ReactNode } from "react";
 import type { GraphNodeSpec } from "../utils/build-graph";
-import { nodeAttributes } from "../utils/live-attributes";
+import { frameDotAttributes, nodeAttributes } from "../utils/live-attributes";
 import type { NodeDisplay } from "../utils/live-store";
 import { useGraphContext, useLiveAttributes } from "./graph-context";
 
@@ -73,6 +73,7 @@ export const NodeCard = memo(function NodeCard({ spec, style: position, interact
 /** An expanded Serial or Parallel: a frame with a header; its children are drawn inside it. */
 export const GroupFrame = memo(function GroupFrame({ spec, children }: { spec: GraphNodeSpec; children?: ReactNode }) {
   const { ref, attributes } = useNodeAttributes<HTMLDivElement>(spec);
+  const dot = useLiveAttributes<HTMLSpanElement>(spec.id, frameDotAttributes);
   const { toggleCollapsed } = useGraphContext();
   return (
     <div ref={ref} data-testid="graph-node" data-path={spec.id} data-kind="group" {...attributes} className="baton-frame relative h-full w-full rounded-lg border-2">
@@ -89,7 +90,7 @@ export const GroupFrame = memo(function GroupFrame({ spec, children }: { spec: G
         >
           ▾
         </button>
-        <span className="baton-frame-dot h-2 w-2 shrink-0 rounded-full" aria-hidden="true" />
+        <span ref={dot.ref} {...dot.attributes} className="baton-frame-dot h-2 w-2 shrink-0 rounded-full" aria-hidden="true" />
         <span className="min-w-0 truncate font-semibold">{spec.label}</span>
         <span className="shrink-0 text-slate-400" title={spec.type}>
           {spec.type} {TYPE_MARK[spec.type]}

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { GraphNodeSpec } from "./build-graph";
-import { edgeAttributes, nodeAttributes } from "./live-attributes";
+import { edgeAttributes, frameDotAttributes, nodeAttributes } from "./live-attributes";
 
 const spec: GraphNodeSpec = { id: "/build/unit", parentId: "/build", kind: "leaf", type: "exec", label: "unit", depth: 2, descendants: 0 };
 
@@ -20,5 +20,9 @@ describe("live attributes", () => {
     for (const state of ["pending", "queued", "done", "error", "killed", "worker_error"] as const) {
       expect(edgeAttributes({ live: { state, skipped: false, attempts: 1 }, selected: false })).toEqual({ "data-animated": "false" });
     }
+  });
+
+  it("give a frame's dot its own copy of the state", () => {
+    expect(frameDotAttributes({ live: { state: "queued", skipped: false, attempts: 0 }, selected: true })).toEqual({ "data-frame-state": "queued" });
   });
 });

@@ -15,6 +15,11 @@ export function nodeAttributes(spec: GraphNodeSpec, { live, selected }: NodeDisp
   };
 }
 
+/** A frame's header dot: its own attribute, so that no rule reaches into the frame (styles.css). */
+export function frameDotAttributes({ live }: NodeDisplay): LiveAttributes {
+  return { "data-frame-state": live.state };
+}
+
 /** An edge moves while the node it leads into runs. */
 export function edgeAttributes({ live }: NodeDisplay): LiveAttributes {
   return { "data-animated": String(live.state === "running") };

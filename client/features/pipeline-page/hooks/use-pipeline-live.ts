@@ -15,10 +15,10 @@ import { useSocket } from "../../../lib/socket";
  *
  * Batches are applied at most every APPLY_INTERVAL_MS (the first at once): under a storm of
  * changes the page then redraws a few times a second instead of at every socket message, which is
- * what keeps each main-thread task short on a 2,000-node graph. 400 ms: on a slow day each frame
- * of the e2e storm restyled 1,100–2,000 elements whatever the number of changes in it, so fewer
- * frames mean fewer long tasks; the longest task was 77–113 ms in three runs at 400 ms, 65–258 ms
- * at 250 ms, 105–269 ms at 150 ms and 209–263 ms at 60 ms.
+ * what keeps each main-thread task short on a 2,000-node graph. 400 ms: a frame that shows any
+ * change pays a paint of the whole graph, so fewer frames mean fewer long tasks; on a slow day
+ * the longest task was 77–113 ms in three runs at 400 ms, 65–258 ms at 250 ms, 105–269 ms at
+ * 150 ms and 209–263 ms at 60 ms.
  */
 export const APPLY_INTERVAL_MS = 400;
 
