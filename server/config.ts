@@ -35,7 +35,10 @@ export interface Config {
   dataDir: string;
   executor: "auto" | "docker" | "local";
   maxParallel: number;
+  /** Where users and GitHub reach this server: BATON_PUBLIC_URL, else http://localhost:<the port it listens on>. */
   publicUrl: string;
+  /** True when publicUrl names the port rather than BATON_PUBLIC_URL (see withListeningPort). */
+  publicUrlFromPort: boolean;
   adminToken: string | undefined;
   /** The first admin's password (only used when there are no users yet). */
   adminPassword: string | undefined;
@@ -64,6 +67,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     executor: e.BATON_EXECUTOR,
     maxParallel: e.BATON_MAX_PARALLEL,
     publicUrl: (e.BATON_PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/$/, ""),
+    publicUrlFromPort: e.BATON_PUBLIC_URL === undefined,
     adminToken: e.BATON_ADMIN_TOKEN,
     adminPassword: e.BATON_ADMIN_PASSWORD,
     secretKey: e.BATON_SECRET_KEY,
@@ -75,4 +79,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     commandPath: e.PATH,
     commandHome: e.HOME,
   };
+}
+
+/** The config once the server listens: with PORT=0 (any free port) the public URL gets the port it got. */
+export function withListeningPort(config: Config, port: number): Config {
+  return config.publicUrlFromPort ? { ...config, publicUrl: `http://localhost:${port}` } : config;
 }

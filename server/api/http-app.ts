@@ -29,8 +29,11 @@ export interface HttpApp {
   routes: string[];
 }
 
-/** Express for the API and the built SPA, Socket.IO beside it, on one HTTP server. */
-export function createHttpApp(baton: Baton): HttpApp {
+/**
+ * Express for the API and the built SPA, Socket.IO beside it, on one HTTP server: `server` when
+ * given (one already listening, so that the config could learn its port), else a new one.
+ */
+export function createHttpApp(baton: Baton, server: http.Server = http.createServer()): HttpApp {
   const app = express();
   const auth = new Auth(baton.db, { dataDir: baton.config.dataDir, adminToken: baton.config.adminToken, adminPassword: baton.config.adminPassword });
   const throttle = new LoginThrottle();
@@ -88,7 +91,7 @@ export function createHttpApp(baton: Baton): HttpApp {
   app.use((_req, _res, next) => next(new HttpError(404, "not_found", "not found")));
   app.use(errorHandler);
 
-  const server = http.createServer(app);
+  server.on("request", app);
   attachSocketServer(server, baton.engine, auth);
   const routes = [
     ...listRoutes(api, "/api"),

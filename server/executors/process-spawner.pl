@@ -33,6 +33,14 @@ my $EXIT_POLL_TICKS = int($TICKS_PER_S / 10) + 1;
 # A monotonic clock (times(2) counts ticks since an arbitrary point): Time::HiRes is not in perl-base.
 sub now { return (POSIX::times())[0] }
 
+# What the server inherited without close-on-exec would reach every command: closed here, as the
+# native helper does when it starts (a command gets 0, 1 and 2 only).
+if (opendir(my $fds, '/proc/self/fd')) {
+    my $own = fileno($fds) // -1;
+    POSIX::close($_) for grep { /^\d+$/ && $_ > 2 && $_ != $own } readdir($fds);
+    closedir($fds);
+}
+
 open(my $null, '<', '/dev/null') or die "process-spawner: /dev/null: $!\n";
 my $flags = fcntl(STDOUT, F_GETFL, 0) or die "process-spawner: fcntl: $!\n";
 fcntl(STDOUT, F_SETFL, $flags | O_NONBLOCK) or die "process-spawner: fcntl: $!\n";
