@@ -135,7 +135,8 @@ export class RepositoryMirrors {
       }
     } else {
       // The URL is given each time, so an edited clone URL (or token) applies at the next fetch.
-      await gitRun(["fetch", "--quiet", "--prune", "--no-write-fetch-head", "--", source.cloneUrl, "+refs/*:refs/*"], { cwd: dir, env, timeoutMs: FETCH_TIMEOUT_MS }, source.token);
+      // No auto maintenance: gc.auto is 0 here, and its check alone is one more process per push.
+      await gitRun(["fetch", "--quiet", "--prune", "--no-write-fetch-head", "--no-auto-maintenance", "--", source.cloneUrl, "+refs/*:refs/*"], { cwd: dir, env, timeoutMs: FETCH_TIMEOUT_MS }, source.token);
     }
     return readRefs(dir);
   }
