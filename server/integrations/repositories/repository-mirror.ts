@@ -25,15 +25,30 @@ interface MirrorState {
   queued: Promise<RefSnapshot> | null;
   fetchedAt: number | null;
   error: string | null;
+  /** Fetches since the mirror was last packed (or cloned). */
+  fetchesSincePack: number;
+  /** The background `git gc` while one runs. */
+  packing: Promise<void> | null;
+}
+
+export interface RepositoryMirrorsOptions {
+  /** Pack a mirror's loose objects after this many fetches (default PACK_EVERY_FETCHES). */
+  packEveryFetches?: number;
 }
 
 const CLONE_TIMEOUT_MS = 15 * 60_000;
 const FETCH_TIMEOUT_MS = 5 * 60_000;
+const PACK_TIMEOUT_MS = 30 * 60_000;
+/** Each push's fetch leaves its objects loose (or in a small pack); a few hundred slow git down. */
+const PACK_EVERY_FETCHES = 100;
 
 /**
  * One `git clone --mirror` per repository under `<data dir>/mirrors`, brought up to date with
  * `git fetch` (never cloned again). Pipelines run from the mirror, whose objects their
- * checkouts share, so it never garbage-collects (`gc.auto 0`).
+ * checkouts share, so git's own auto gc is off (`gc.auto 0`: it would prune the objects of a
+ * force-pushed-away commit that a checkout still uses). Instead, every PACK_EVERY_FETCHES
+ * fetches, a `git gc --prune=never` runs in the background, off every launch's path: loose
+ * objects and small packs are packed together and nothing is deleted.
  *
  * Fetches are coalesced: a caller that needs the remote's current state waits for a fetch that
  * starts after it asked — the running one if none is queued yet, else the queued one — so a
@@ -43,7 +58,14 @@ const FETCH_TIMEOUT_MS = 5 * 60_000;
 export class RepositoryMirrors {
   private readonly states = new Map<number, MirrorState>();
 
-  constructor(private readonly root: string) {}
+  private readonly packEveryFetches: number;
+
+  constructor(
+    private readonly root: string,
+    options: RepositoryMirrorsOptions = {},
+  ) {
+    this.packEveryFetches = options.packEveryFetches ?? PACK_EVERY_FETCHES;
+  }
 
   dirOf(id: number): string {
     return path.join(this.root, `${id}.git`);
@@ -76,7 +98,7 @@ export class RepositoryMirrors {
   private stateOf(id: number): MirrorState {
     let state = this.states.get(id);
     if (!state) {
-      state = { snapshot: null, running: null, queued: null, fetchedAt: null, error: null };
+      state = { snapshot: null, running: null, queued: null, fetchedAt: null, error: null, fetchesSincePack: 0, packing: null };
       this.states.set(id, state);
     }
     return state;
@@ -104,6 +126,7 @@ export class RepositoryMirrors {
           state.snapshot = snapshot;
           state.fetchedAt = Date.now();
           state.error = null;
+          if (++state.fetchesSincePack >= this.packEveryFetches) this.pack(source.id, state);
         }
         return snapshot;
       },
@@ -117,6 +140,25 @@ export class RepositoryMirrors {
       if (state.running === running) state.running = null;
     });
     return running;
+  }
+
+  /** Resolves when no background pack of this mirror runs (tests, shutdown). */
+  async packed(id: number): Promise<void> {
+    await this.states.get(id)?.packing;
+  }
+
+  private pack(id: number, state: MirrorState): void {
+    if (state.packing) return;
+    state.fetchesSincePack = 0;
+    const packing = gitRun(["gc", "--quiet", "--prune=never"], { cwd: this.dirOf(id), timeoutMs: PACK_TIMEOUT_MS }, null).then(
+      () => undefined,
+      // A failed pack loses nothing and is tried again after as many fetches.
+      (error: Error) => console.warn(`baton: packing mirror ${id}: ${error.message}`),
+    );
+    state.packing = packing;
+    void packing.finally(() => {
+      if (state.packing === packing) state.packing = null;
+    });
   }
 
   private async update(source: MirrorSource): Promise<RefSnapshot> {
