@@ -45,11 +45,15 @@ describe("RepositoryMirrors", () => {
     expect((await mirrors.sync(source)).has("refs/heads/side")).toBe(false); // fetch 4: packs
     await mirrors.packed(1);
 
-    // Every reachable object is in one pack; the side commit's objects, unreachable now, stay loose.
-    const unreachable = git(mirror, "rev-list", "--objects", side, "--not", "--all").split("\n").length;
-    expect(unreachable).toBe(3);
-    expect(before.loose).toBeGreaterThan(unreachable);
-    expect(objectCounts(mirror)).toEqual({ loose: unreachable, packs: 1 });
+    // Every reachable object is packed; the side commit's objects, unreachable now, are kept
+    // (loose with git 2.39, in a cruft pack where gc makes one).
+    const unreachable = git(mirror, "rev-list", "--objects", side, "--not", "--all").split("\n").map((line) => line.split(" ")[0]!);
+    expect(unreachable).toHaveLength(3);
+    for (const object of unreachable) git(mirror, "cat-file", "-e", object);
+    const after = objectCounts(mirror);
+    expect(before.loose).toBeGreaterThan(unreachable.length);
+    expect(after.loose).toBeLessThanOrEqual(unreachable.length);
+    expect(after.packs).toBeGreaterThanOrEqual(1);
     // The checkout that shares the mirror's objects still has the side commit whole.
     git(checkout, "-c", "advice.detachedHead=false", "checkout", "--quiet", "--detach", side);
     expect(fs.readFileSync(path.join(checkout, "file.txt"), "utf8")).toBe("side\n");
