@@ -142,7 +142,7 @@ export class RepositoryMirrors {
     return running;
   }
 
-  /** Resolves when no background pack of this mirror runs (tests, shutdown). */
+  /** Resolves when no background pack of this mirror runs (for tests: nothing else waits for one). */
   async packed(id: number): Promise<void> {
     await this.states.get(id)?.packing;
   }

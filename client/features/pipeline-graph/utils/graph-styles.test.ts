@@ -1,8 +1,15 @@
 import fs from "node:fs";
 import { describe, expect, it } from "vitest";
+import type { GraphNodeSpec } from "./build-graph";
+import { edgeAttributes, frameDotAttributes, nodeAttributes } from "./live-attributes";
+import type { NodeDisplay } from "./live-store";
 
-/** Attributes a state change rewrites in place (live-attributes.ts). */
-const LIVE_ATTRIBUTES = ["data-state", "data-skipped", "data-selected", "data-animated", "data-frame-state"];
+/** Attributes a state change rewrites in place: whatever live-attributes.ts writes. */
+const LIVE_ATTRIBUTES = (() => {
+  const display: NodeDisplay = { live: { state: "running", skipped: false, attempts: 1 }, selected: false };
+  const spec: GraphNodeSpec = { id: "/a", parentId: undefined, kind: "leaf", type: "exec", label: "a", depth: 1, descendants: 0 };
+  return [...new Set([nodeAttributes(spec, display), edgeAttributes(display), frameDotAttributes(display)].flatMap(Object.keys))];
+})();
 
 /** The selectors of a style sheet's top-level rules (at-rules and their blocks skipped). */
 function selectorsOf(css: string): string[] {
@@ -55,7 +62,8 @@ function compoundsOf(selector: string): string[] {
 describe("the graph's style sheet", () => {
   const selectors = selectorsOf(fs.readFileSync(new URL("../../../styles.css", import.meta.url), "utf8"));
 
-  it("is read rule by rule", () => {
+  it("is read rule by rule, and the live attributes from the functions that write them", () => {
+    expect(LIVE_ATTRIBUTES).toEqual(expect.arrayContaining(["data-state", "data-skipped", "data-selected", "data-animated", "data-frame-state"]));
     expect(selectors).toContain('.baton-card[data-state="running"]::after');
     expect(compoundsOf('.baton-frame[data-state="x"] > .baton-frame-header .dot')).toEqual(['.baton-frame[data-state="x"]', ".baton-frame-header", ".dot"]);
   });
