@@ -215,7 +215,10 @@ describe("quoting in random shell scripts", () => {
       tie("word").map((w) => `for i in ${w}; do echo "$i"; done`),
       tie("word").map((w) => `[ ${w} = x ] || echo no`),
       tie("word").map((w) => `: <<E\n$HOME \`x\` '"\nE\necho ${w}`),
-      tie("word").map((w) => `echo hi # ${w}\necho ok`),
+      // One line: a newline in the word would end the comment and could leave its `$(echo {v})`
+      // at the start of a command, where the shell runs what echo prints (the template's own
+      // eval, which no quoting prevents: seed 1066000401).
+      tie("word").map((w) => `echo hi # ${w.replace(/\n/g, " ")}\necho ok`),
       tie("word").map((w) => `cat <<E >/dev/null\n${w}\nE\necho ok`),
       tie("command").map((c) => `{ ${c}; }`),
       tie("command").map((c) => `(${c})`),
@@ -252,7 +255,8 @@ describe("quoting in random shell scripts", () => {
   });
 
   it("never lets a value that was substituted run as code, in dash, bash or busybox", () => {
-    const seed = Date.now() % 2 ** 31;
+    // A failure names its seed; BATON_PROPERTY_SEED=<seed> replays it.
+    const seed = Number(process.env.BATON_PROPERTY_SEED ?? Date.now() % 2 ** 31);
     const scripts: string[] = [];
     for (const [template, v] of fc.sample(fc.tuple(fc.oneof(wellFormed, soup), fc.constantFrom(...payloads)), { numRuns: 400, seed })) {
       try {

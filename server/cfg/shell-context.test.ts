@@ -44,7 +44,28 @@ describe("markerContexts", () => {
     expect(reason(`echo "\`@\`"`)).toMatch(/inside `…`/);
     expect(reason("echo $'@'")).toMatch(/inside \$'…'/);
     expect(reason("echo ${x:-@}")).toMatch(/inside \$\{…\}/);
-    expect(reason("echo $(( @ + 1 ))")).toMatch(/inside \$\(\(…\)\)/);
+    expect(reason("echo $(( @ + 1 ))")).toMatch(/inside an arithmetic expression \(\$\(\(…\)\)/);
+  });
+
+  it("marks every spot inside bash's arithmetic forms as unsafe, even in quotes or a $(…) there", () => {
+    // Bash expands the expression's text and then evaluates it: 'a[$(id)]' runs id from quotes.
+    expect(reason("(( x = '@' ))")).toMatch(/arithmetic expression/);
+    expect(reason('(( x = "@" ))')).toMatch(/arithmetic expression/);
+    expect(reason("for ((i = @; i < 3; i++)); do :; done")).toMatch(/arithmetic expression/);
+    expect(reason("echo $[ '@' ]")).toMatch(/arithmetic expression/);
+    expect(reason("echo $(( $(echo '@') ))")).toMatch(/arithmetic expression/);
+    expect(reason("((echo x); (echo '@'))")).toMatch(/arithmetic expression/);
+    // A seed of the random test found this one: `((` opened arithmetic, not two subshells, in bash.
+    expect(reason("(({ echo '@'; }))")).toMatch(/arithmetic expression/);
+  });
+
+  it("finds the end of an arithmetic form past quoted closers and nested ones", () => {
+    expect(contexts(`(( x == "))" )); echo @`)).toEqual(["word"]);
+    expect(contexts("(( (1 + 2) * 3 )) && echo '@'")).toEqual(["single"]);
+    expect(contexts(`echo $[ a[1] + "]" ] @`)).toEqual(["word"]);
+    expect(contexts("echo $[ (1) ] @")).toEqual(["word"]);
+    expect(contexts("( (echo @) )")).toEqual(["word"]);
+    expect(contexts("echo a((b @")).toEqual(["word"]);
   });
 
   it("returns to the outer context after each construct closes", () => {

@@ -4,9 +4,11 @@
  * `"{branch}"` would put a single-quoted value inside double quotes, where `$(id)` runs.
  *
  * The scanner follows POSIX quoting (`'…'`, `"…"`, `\`), expansions (`$(…)`, `$((…))`,
- * `${…}`, backquotes), comments and here-documents. It does not parse the grammar: a `case`
- * pattern's lone `)` inside `$(…)` ends the substitution early, which only matters if a marker
- * follows inside it.
+ * `${…}`, backquotes), comments and here-documents, and bash's arithmetic forms (`((…))` at the
+ * start of a word, `$[…]`). Bash evaluates an arithmetic expression's text after expanding it,
+ * quotes and all, so no marker anywhere inside one is safe, not even within a `$(…)` or quotes
+ * there. It does not parse the grammar: a `case` pattern's lone `)` inside `$(…)` ends the
+ * substitution early, which only matters if a marker follows inside it.
  */
 export type ShellContext =
   /** An unquoted word: the value goes in as a single-quoted string. */
@@ -25,7 +27,8 @@ type Frame =
   | { type: "ansi" }
   | { type: "backquote" }
   | { type: "parameter"; insideDouble: boolean }
-  | { type: "arithmetic"; parens: number };
+  /** `$((…))` and `((…))` close on `))`, bash's `$[…]` on `]`; `depth` counts the nested openers. */
+  | { type: "arithmetic"; closer: "))" | "]"; depth: number };
 
 interface Heredoc {
   delimiter: string;
@@ -43,7 +46,7 @@ const AFTER_DOLLAR = unsafe("a '$' right before it makes it shell syntax (for th
 const IN_BACKQUOTES = unsafe("it is inside `…`, which the shell reads twice; use $(…) instead");
 const IN_ANSI = unsafe("it is inside $'…', where backslashes are escapes");
 const IN_PARAMETER = unsafe("it is inside ${…}; put the value in a variable first");
-const IN_ARITHMETIC = unsafe("it is inside $((…)), where quotes are not allowed; use the BATON_* variable instead");
+const IN_ARITHMETIC = unsafe("it is inside an arithmetic expression ($((…)), ((…)) or $[…]), which bash evaluates after expanding it, quotes and all; use the BATON_* variable instead (for two subshells write `( (`)");
 const IN_COMMENT = unsafe("it is inside a shell comment, which a newline in the value would end");
 const IN_HEREDOC = unsafe("it is inside a here-document, which a line of the value could end; pass it as an argument or use the BATON_* variable");
 const IN_HEREDOC_WORD = unsafe("it is the delimiter of a here-document");
@@ -97,10 +100,16 @@ class ShellScanner {
     return this.found;
   }
 
+  /** Records the marker at `at`; inside an arithmetic expression, at any depth, it is unsafe whatever `context`. */
+  private mark(at: number, context: ShellContext): void {
+    const arithmetic = context.kind !== "unsafe" && this.stack.some((frame) => frame.type === "arithmetic");
+    this.found.set(at, arithmetic ? IN_ARITHMETIC : context);
+  }
+
   private inCommand(frame: Extract<Frame, { type: "command" }>): void {
     const c = this.s[this.i] as string;
     if (c === this.marker) {
-      this.found.set(this.i++, WORD);
+      this.mark(this.i++, WORD);
       frame.wordStart = false;
       return;
     }
@@ -141,6 +150,12 @@ class ShellScanner {
         frame.wordStart = true;
         return;
       case "(":
+        // Bash's arithmetic command (`(( i++ ))`, `for ((…))`); dash reads two subshells, and
+        // treating it as arithmetic only turns a marker there into an error.
+        if (frame.wordStart && this.s[this.i + 1] === "(") {
+          this.push({ type: "arithmetic", closer: "))", depth: 0 }, 2);
+          return;
+        }
         if (frame.closesWithParen) frame.parens++;
         this.i++;
         frame.wordStart = true;
@@ -170,14 +185,14 @@ class ShellScanner {
 
   private inSingle(): void {
     const c = this.s[this.i];
-    if (c === this.marker) this.found.set(this.i, SINGLE);
+    if (c === this.marker) this.mark(this.i, SINGLE);
     else if (c === "'") this.stack.pop();
     this.i++;
   }
 
   private inDouble(): void {
     const c = this.s[this.i];
-    if (c === this.marker) this.found.set(this.i++, DOUBLE);
+    if (c === this.marker) this.mark(this.i++, DOUBLE);
     else if (c === '"') this.pop(1);
     else if (c === "\\") this.backslash();
     else if (c === "$") this.dollar(true);
@@ -188,7 +203,7 @@ class ShellScanner {
   /** `$'…'` and backquotes: backslash escapes the next character, no marker is safe. */
   private inEscapingQuote(context: ShellContext, closer: string): void {
     const c = this.s[this.i];
-    if (c === this.marker) this.found.set(this.i++, context);
+    if (c === this.marker) this.mark(this.i++, context);
     else if (c === closer) this.pop(1);
     else if (c === "\\") this.backslash(context);
     else this.i++;
@@ -196,7 +211,7 @@ class ShellScanner {
 
   private inParameter(frame: Extract<Frame, { type: "parameter" }>): void {
     const c = this.s[this.i];
-    if (c === this.marker) this.found.set(this.i++, IN_PARAMETER);
+    if (c === this.marker) this.mark(this.i++, IN_PARAMETER);
     else if (c === "}") this.pop(1);
     else if (c === "\\") this.backslash(IN_PARAMETER);
     else if (c === "$") this.dollar(frame.insideDouble);
@@ -206,37 +221,42 @@ class ShellScanner {
     else this.i++;
   }
 
+  /** Quotes inside are skipped as the shell does when it looks for the end; markers in them are still unsafe. */
   private inArithmetic(frame: Extract<Frame, { type: "arithmetic" }>): void {
     const c = this.s[this.i];
-    if (c === this.marker) this.found.set(this.i++, IN_ARITHMETIC);
+    const [opener, closer] = frame.closer === "]" ? ["[", "]"] : ["(", ")"];
+    if (c === this.marker) this.mark(this.i++, IN_ARITHMETIC);
     else if (c === "\\") this.backslash(IN_ARITHMETIC);
     else if (c === "$") this.dollar(false);
     else if (c === "`") this.push({ type: "backquote" }, 1);
-    else if (c === "(") {
-      frame.parens++;
+    else if (c === "'") this.push({ type: "single" }, 1);
+    else if (c === '"') this.push({ type: "double" }, 1);
+    else if (c === opener) {
+      frame.depth++;
       this.i++;
-    } else if (c === ")") {
-      if (frame.parens > 0) {
-        frame.parens--;
-        this.i++;
-      } else if (this.s[this.i + 1] === ")") this.pop(2);
-      else this.i++;
-    } else this.i++;
+    } else if (c === closer && frame.depth > 0) {
+      frame.depth--;
+      this.i++;
+    } else if (c === "]" && frame.closer === "]") this.pop(1);
+    else if (c === ")" && frame.closer === "))" && this.s[this.i + 1] === ")") this.pop(2);
+    else this.i++;
   }
 
   /** `\x`: x is taken literally; a marker right after it would lose its opening quote. */
   private backslash(escapedMarker: ShellContext = AFTER_BACKSLASH): void {
-    if (this.s[this.i + 1] === this.marker) this.found.set(this.i + 1, escapedMarker);
+    if (this.s[this.i + 1] === this.marker) this.mark(this.i + 1, escapedMarker);
     this.i += 2;
   }
 
   private dollar(insideDouble: boolean): void {
     const next = this.s[this.i + 1];
     if (next === this.marker) {
-      this.found.set(this.i + 1, AFTER_DOLLAR);
+      this.mark(this.i + 1, AFTER_DOLLAR);
       this.i += 2;
     } else if (next === "(" && this.s[this.i + 2] === "(") {
-      this.push({ type: "arithmetic", parens: 0 }, 3);
+      this.push({ type: "arithmetic", closer: "))", depth: 0 }, 3);
+    } else if (next === "[") {
+      this.push({ type: "arithmetic", closer: "]", depth: 0 }, 2);
     } else if (next === "(") {
       this.push(newCommandFrame(true), 2);
     } else if (next === "{") {
@@ -253,7 +273,7 @@ class ShellScanner {
   /** From an unquoted `#` at the start of a word to the end of the line. */
   private comment(): void {
     while (this.i < this.s.length && this.s[this.i] !== "\n") {
-      if (this.s[this.i] === this.marker) this.found.set(this.i, IN_COMMENT);
+      if (this.s[this.i] === this.marker) this.mark(this.i, IN_COMMENT);
       this.i++;
     }
   }
@@ -272,7 +292,7 @@ class ShellScanner {
     while (this.i < this.s.length) {
       const c = this.s[this.i] as string;
       if (c === this.marker) {
-        this.found.set(this.i++, IN_HEREDOC_WORD);
+        this.mark(this.i++, IN_HEREDOC_WORD);
         continue;
       }
       if (quote !== null) {
@@ -285,7 +305,7 @@ class ShellScanner {
         quote = c;
         this.i++;
       } else if (c === "\\") {
-        if (this.s[this.i + 1] === this.marker) this.found.set(this.i + 1, IN_HEREDOC_WORD);
+        if (this.s[this.i + 1] === this.marker) this.mark(this.i + 1, IN_HEREDOC_WORD);
         delimiter += this.s[this.i + 1] ?? "";
         this.i += 2;
       } else if (" \t\n;&|<>()".includes(c)) {
@@ -311,7 +331,7 @@ class ShellScanner {
           break;
         }
         for (let at = line.indexOf(this.marker); at >= 0; at = line.indexOf(this.marker, at + 1)) {
-          this.found.set(this.i + at, IN_HEREDOC);
+          this.mark(this.i + at, IN_HEREDOC);
         }
         this.i = next;
       }

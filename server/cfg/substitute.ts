@@ -19,7 +19,7 @@ export { KNOWN_VARIABLES } from "./known-variables";
  *
  * The known variables (`KNOWN_VARIABLES`) are `''` when absent; any other name must be in
  * `vars`. A `{name}` where no quoting is safe (after `$` or `\`, inside backquotes, `${…}`,
- * `$((…))`, a comment or a here-document) is a CfgError, as is an unknown name.
+ * an arithmetic expression, a comment or a here-document) is a CfgError, as is an unknown name.
  *
  * @example substituteCommand("node ci/pipeline.mjs --branch {branch}", { branch: "x;id" }) // => "node ci/pipeline.mjs --branch 'x;id'"
  */
