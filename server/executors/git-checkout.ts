@@ -1,8 +1,5 @@
-import { execFile } from "node:child_process";
 import fs from "node:fs";
-import { promisify } from "node:util";
-
-const run = promisify(execFile);
+import { runProgram } from "./run-program";
 
 /** Git with no user or system config and no prompts: what the server's checkouts see is the repository alone. */
 export const GIT_ENV = {
@@ -12,13 +9,12 @@ export const GIT_ENV = {
   GIT_ADVICE: "0",
 };
 
-export async function git(args: string[], options: { cwd?: string; env?: Record<string, string> } = {}): Promise<string> {
-  const { stdout } = await run("git", args, {
-    cwd: options.cwd,
+/** Runs git to its end (through the process-spawner helper, see runProgram); rejects with ProgramFailed. */
+export function git(args: string[], options: { cwd?: string; env?: Record<string, string> } = {}): Promise<string> {
+  return runProgram("git", args, {
+    ...(options.cwd !== undefined ? { cwd: options.cwd } : {}),
     env: { PATH: process.env.PATH ?? "/usr/bin:/bin", HOME: "/nonexistent", ...GIT_ENV, ...options.env },
-    maxBuffer: 64 * 1024 * 1024,
   });
-  return stdout;
 }
 
 /**

@@ -1,7 +1,7 @@
-import { execFile } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import { GIT_ENV } from "../../executors/git-checkout";
+import { runProgram, type ProgramFailed } from "../../executors/run-program";
 
 /** Ref name → the commit it points at (annotated tags peeled). */
 export type RefSnapshot = ReadonlyMap<string, string>;
@@ -208,25 +208,18 @@ function remoteEnv(source: MirrorSource): Record<string, string> {
 }
 
 /** git with the server's clean environment, a timeout, and errors that never carry the token. */
-export function gitRun(args: string[], options: { cwd?: string; env?: Record<string, string>; timeoutMs?: number }, token: string | null): Promise<string> {
-  return new Promise((resolve, reject) => {
-    execFile(
-      "git",
-      args,
-      {
-        cwd: options.cwd,
-        env: { PATH: process.env.PATH ?? "/usr/bin:/bin", HOME: "/nonexistent", ...GIT_ENV, ...options.env },
-        maxBuffer: 64 * 1024 * 1024,
-        timeout: options.timeoutMs ?? 60_000,
-        killSignal: "SIGKILL",
-      },
-      (error, stdout, stderr) => {
-        if (!error) return resolve(stdout);
-        let message = (stderr || error.message).trim().split("\n").slice(-3).join(" ");
-        if ((error as { killed?: boolean }).killed) message = `git ${args[0]} timed out`;
-        if (token) message = message.split(token).join("***");
-        reject(new MirrorError(`git ${args[0]}: ${message}`));
-      },
-    );
-  });
+export async function gitRun(args: string[], options: { cwd?: string; env?: Record<string, string>; timeoutMs?: number }, token: string | null): Promise<string> {
+  try {
+    return await runProgram("git", args, {
+      ...(options.cwd !== undefined ? { cwd: options.cwd } : {}),
+      env: { PATH: process.env.PATH ?? "/usr/bin:/bin", HOME: "/nonexistent", ...GIT_ENV, ...options.env },
+      timeoutMs: options.timeoutMs ?? 60_000,
+    });
+  } catch (error) {
+    const failed = error as Partial<ProgramFailed> & Error;
+    let message = (failed.stderr || failed.message).trim().split("\n").slice(-3).join(" ");
+    if (failed.killed) message = `git ${args[0]} timed out`;
+    if (token) message = message.split(token).join("***");
+    throw new MirrorError(`git ${args[0]}: ${message}`);
+  }
 }
