@@ -1,12 +1,13 @@
 import { createHash } from "node:crypto";
-import { execFile, spawn } from "node:child_process";
-import { createReadStream, createWriteStream } from "node:fs";
+import { spawn } from "node:child_process";
+import { createReadStream } from "node:fs";
+import { resolve as resolvePath } from "node:path";
 import { Readable } from "node:stream";
-import { pipeline } from "node:stream/promises";
 import type Docker from "dockerode";
 import type { ImageSpec } from "../../shared/pipeline/pipeline-schema";
 import { Label, engineReason, followJsonLines, isEngineUnreachable, isNotFound, describeEngineError } from "./docker-client";
 import { WorkerError } from "./executor";
+import { runProgram, type ProgramFailed } from "./run-program";
 import type { OutputSink } from "./executor";
 
 /**
@@ -286,13 +287,14 @@ function treeish(sha: string, path: string): string {
 
 // ---- git ---------------------------------------------------------------------------------------
 
-export function git(repoDir: string, args: string[]): Promise<string> {
-  return new Promise((resolve, reject) => {
-    execFile("git", ["-C", repoDir, ...args], { maxBuffer: 64 * 1024 * 1024, env: gitEnv() }, (error, stdout, stderr) => {
-      if (error) reject(new Error(stderr.trim() || error.message));
-      else resolve(stdout);
-    });
-  });
+/** Git in `repoDir`, started through the process-spawner helper (runProgram); rejects with git's own message. */
+export async function git(repoDir: string, args: string[]): Promise<string> {
+  try {
+    return await runProgram("git", ["-C", repoDir, ...args], { env: gitEnv() });
+  } catch (error) {
+    const failed = error as Partial<ProgramFailed> & Error;
+    throw new Error(failed.stderr?.trim() || failed.message);
+  }
 }
 
 /** The commit `sha` names (HEAD when null), verified to exist. */
@@ -302,8 +304,7 @@ export async function pinCommit(repoDir: string, sha: string | null): Promise<st
 
 /** Writes the tar of the commit's files, under `workspace/`, to `file`. */
 export async function writeRepoArchive(repoDir: string, sha: string, file: string): Promise<void> {
-  const archive = gitArchive(repoDir, sha, ["--prefix=workspace/"]);
-  await pipeline(archive, createWriteStream(file));
+  await git(repoDir, ["archive", "--format=tar", "--prefix=workspace/", `--output=${resolvePath(file)}`, "--end-of-options", sha]);
 }
 
 /** `git archive` as a stream; a failure of git destroys the stream with git's message. */
@@ -322,9 +323,12 @@ function gitArchive(repoDir: string, tree: string, extra: string[] = []): Readab
 }
 
 /** git's environment: nothing from the server's but what git needs to run. */
-function gitEnv(): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { GIT_TERMINAL_PROMPT: "0", GIT_CONFIG_NOSYSTEM: "1" };
-  for (const name of ["PATH", "HOME"]) if (process.env[name]) env[name] = process.env[name];
+function gitEnv(): Record<string, string> {
+  const env: Record<string, string> = { GIT_TERMINAL_PROMPT: "0", GIT_CONFIG_NOSYSTEM: "1" };
+  for (const name of ["PATH", "HOME"]) {
+    const value = process.env[name];
+    if (value) env[name] = value;
+  }
   return env;
 }
 
