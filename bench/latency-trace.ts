@@ -1,11 +1,13 @@
 import childProcess from "node:child_process";
 import { createRequire, syncBuiltinESMExports } from "node:module";
 import util from "node:util";
+import { ProcessSpawner } from "../server/executors/process-spawner";
 
 /**
  * `LATENCY_TRACE=1 npx tsx bench/bench-latency.ts [--docker]`: where one delivery's time goes.
- * Every Docker Engine API call (through docker-modem) and every child process the server starts
- * (git, sh) is recorded with its start and end in ms after the delivery was sent. A bench tool
+ * Every Docker Engine API call (through docker-modem), every child process the server starts and
+ * every command its process-spawner helpers start (git, sh) is recorded with its start and end
+ * in ms after the delivery was sent. A bench tool
  * only: it wraps the modules in this process, so it must never be imported by the server.
  */
 export class LatencyTrace {
@@ -63,6 +65,14 @@ export function installLatencyTrace(): LatencyTrace {
     };
     module[name] = traced;
   }
+  const spawnThroughHelper = ProcessSpawner.prototype.spawn;
+  ProcessSpawner.prototype.spawn = async function (this: ProcessSpawner, request, onOutput) {
+    const started = performance.now();
+    const what = `helper: ${request.command.replace(/'/g, "").replace(/\/[^ ]*\//g, "…/").slice(0, 60)}`;
+    const spawned = await spawnThroughHelper.call(this, request, onOutput);
+    void spawned.ended.then(() => trace.span(what, started));
+    return spawned;
+  };
   // promisify(execFile) resolves { stdout, stderr } through this symbol, as the original does.
   const execFile = module.execFile;
   (execFile as unknown as Record<symbol, unknown>)[util.promisify.custom] = (...args: unknown[]) =>
