@@ -65,7 +65,17 @@ describe("markerContexts", () => {
     expect(contexts(`echo $[ a[1] + "]" ] @`)).toEqual(["word"]);
     expect(contexts("echo $[ (1) ] @")).toEqual(["word"]);
     expect(contexts("( (echo @) )")).toEqual(["word"]);
-    expect(contexts("echo a((b @")).toEqual(["word"]);
+  });
+
+  it("marks a spot unsafe where dash and bash read the script differently before it", () => {
+    // Bash opens arithmetic at any unquoted `((`; dash reads `((` and `$[` as subshells and text.
+    expect(reason("for((i = 0; i < '@'; i++)); do :; done")).toMatch(/arithmetic expression/);
+    expect(reason("echo a((b @")).toMatch(/arithmetic expression/);
+    // Dash ends `$((` at the first `))` and reads quotes there as characters; bash skips quoted ones.
+    expect(reason("false && : $(( '))' )) ; echo @ '")).toMatch(/read the script differently/);
+    // A here-document inside bash's arithmetic forms is one to dash and busybox.
+    expect(contexts("(( cat <<E ))\n@\nE")).toEqual(["unsafe"]);
+    expect(contexts("cat $[ <<E ]\n@\nE")).toEqual(["unsafe"]);
   });
 
   it("returns to the outer context after each construct closes", () => {

@@ -4,11 +4,14 @@
  * `"{branch}"` would put a single-quoted value inside double quotes, where `$(id)` runs.
  *
  * The scanner follows POSIX quoting (`'…'`, `"…"`, `\`), expansions (`$(…)`, `$((…))`,
- * `${…}`, backquotes), comments and here-documents, and bash's arithmetic forms (`((…))` at the
- * start of a word, `$[…]`). Bash evaluates an arithmetic expression's text after expanding it,
- * quotes and all, so no marker anywhere inside one is safe, not even within a `$(…)` or quotes
- * there. It does not parse the grammar: a `case` pattern's lone `)` inside `$(…)` ends the
- * substitution early, which only matters if a marker follows inside it.
+ * `${…}`, backquotes), comments and here-documents. It reads the script twice: as dash and
+ * busybox do, and as bash does, which also has the arithmetic forms `((…))` and `$[…]` and
+ * skips quotes inside an arithmetic expression when it looks for its end (dash does not). A
+ * marker the two readings place differently is unsafe: the value must be safe in every shell.
+ * Bash evaluates an arithmetic expression's text after expanding it, quotes and all, so no
+ * marker anywhere inside one is safe, not even within a `$(…)` or quotes there. It does not
+ * parse the grammar: a `case` pattern's lone `)` inside `$(…)` ends the substitution early,
+ * which only matters if a marker follows inside it.
  */
 export type ShellContext =
   /** An unquoted word: the value goes in as a single-quoted string. */
@@ -51,10 +54,27 @@ const IN_COMMENT = unsafe("it is inside a shell comment, which a newline in the 
 const IN_HEREDOC = unsafe("it is inside a here-document, which a line of the value could end; pass it as an argument or use the BATON_* variable");
 const IN_HEREDOC_WORD = unsafe("it is the delimiter of a here-document");
 
-/** Maps the index of every `marker` in `script` to the context it sits in. */
+const READ_DIFFERENTLY = unsafe(
+  "bash and dash read the script differently up to here (bash's ((…)) or $[…], or quotes inside an arithmetic expression); put the value in a variable first",
+);
+
+/** Maps the index of every `marker` in `script` to the context it sits in, in every shell. */
 export function markerContexts(script: string, marker: string): Map<number, ShellContext> {
-  return new ShellScanner(script, marker).run();
+  const posix = new ShellScanner(script, marker, "posix").run();
+  const bash = new ShellScanner(script, marker, "bash").run();
+  const contexts = new Map<number, ShellContext>();
+  for (const [at, inBash] of bash) {
+    const inPosix = posix.get(at);
+    if (inBash.kind === "unsafe") contexts.set(at, inBash);
+    else if (inPosix?.kind === "unsafe") contexts.set(at, inPosix);
+    else contexts.set(at, inPosix?.kind === inBash.kind ? inBash : READ_DIFFERENTLY);
+  }
+  for (const [at, inPosix] of posix) if (!contexts.has(at)) contexts.set(at, inPosix.kind === "unsafe" ? inPosix : READ_DIFFERENTLY);
+  return contexts;
 }
+
+/** `posix`: dash and busybox sh. `bash` adds `((…))`, `$[…]` and quotes inside arithmetic. */
+type Dialect = "posix" | "bash";
 
 class ShellScanner {
   private readonly found = new Map<number, ShellContext>();
@@ -64,6 +84,7 @@ class ShellScanner {
   constructor(
     private readonly s: string,
     private readonly marker: string,
+    private readonly dialect: Dialect,
   ) {}
 
   run(): Map<number, ShellContext> {
@@ -150,9 +171,9 @@ class ShellScanner {
         frame.wordStart = true;
         return;
       case "(":
-        // Bash's arithmetic command (`(( i++ ))`, `for ((…))`); dash reads two subshells, and
-        // treating it as arithmetic only turns a marker there into an error.
-        if (frame.wordStart && this.s[this.i + 1] === "(") {
+        // Bash's arithmetic command: `(( i++ ))`, `for ((…))`, also `for((…))` or `while((…))`.
+        // Anywhere else an unquoted `((` is a syntax error, so any is taken for one.
+        if (this.dialect === "bash" && this.s[this.i + 1] === "(") {
           this.push({ type: "arithmetic", closer: "))", depth: 0 }, 2);
           return;
         }
@@ -221,7 +242,7 @@ class ShellScanner {
     else this.i++;
   }
 
-  /** Quotes inside are skipped as the shell does when it looks for the end; markers in them are still unsafe. */
+  /** Bash skips quotes inside as it looks for the end, dash reads them as characters; markers in them are unsafe either way. */
   private inArithmetic(frame: Extract<Frame, { type: "arithmetic" }>): void {
     const c = this.s[this.i];
     const [opener, closer] = frame.closer === "]" ? ["[", "]"] : ["(", ")"];
@@ -229,8 +250,8 @@ class ShellScanner {
     else if (c === "\\") this.backslash(IN_ARITHMETIC);
     else if (c === "$") this.dollar(false);
     else if (c === "`") this.push({ type: "backquote" }, 1);
-    else if (c === "'") this.push({ type: "single" }, 1);
-    else if (c === '"') this.push({ type: "double" }, 1);
+    else if (c === "'" && this.dialect === "bash") this.push({ type: "single" }, 1);
+    else if (c === '"' && this.dialect === "bash") this.push({ type: "double" }, 1);
     else if (c === opener) {
       frame.depth++;
       this.i++;
@@ -255,7 +276,7 @@ class ShellScanner {
       this.i += 2;
     } else if (next === "(" && this.s[this.i + 2] === "(") {
       this.push({ type: "arithmetic", closer: "))", depth: 0 }, 3);
-    } else if (next === "[") {
+    } else if (next === "[" && this.dialect === "bash") {
       this.push({ type: "arithmetic", closer: "]", depth: 0 }, 2);
     } else if (next === "(") {
       this.push(newCommandFrame(true), 2);

@@ -371,8 +371,9 @@ describe.each(HELPERS)("ProcessSpawner (%s helper)", (helper) => {
       timeout: 30_000,
     });
     expect(child.status, child.stderr).toBe(0);
-    const result = JSON.parse(child.stdout) as { inherited: string[]; helperExe: string; ended: unknown; text: string };
+    const result = JSON.parse(child.stdout) as { inherited: string[]; plainChild: string[]; helperExe: string; ended: unknown; text: string };
     expect(result.inherited, "the child process passes descriptor 100 on").toContain("100");
+    expect(result.plainChild, "a process the child starts itself gets descriptor 100").toContain("100");
     expect(helperOfExecutable(result.helperExe)).toBe(helper);
     expect(result.ended).toEqual({ exitCode: 0 });
     const fds = ["0", "1", "2", "3"];

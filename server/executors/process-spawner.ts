@@ -15,8 +15,8 @@ import { fileURLToPath } from "node:url";
  *           child copies no page tables, and a poll loop; used whenever it is built.
  *   perl    `process-spawner.pl`, only modules of perl-base: fork and select; used otherwise.
  *
- * Their frames and invariants are the same; the native one also closes any descriptor above 2 it
- * inherited without close-on-exec, which the Perl one passes on to commands.
+ * Their frames and invariants are the same; both close any descriptor above 2 they inherited
+ * without close-on-exec, so commands never get one of the server's.
  *
  * Without either, the helper counts as unable to start (SpawnerUnavailable) and the caller spawns
  * commands itself.
@@ -290,6 +290,11 @@ export class ProcessSpawner {
         if (!pending) return;
         this.starting.delete(id);
         const pid = Number(body.toString("latin1"));
+        // Never 0 or 1: a kill of the process group -pid must not reach the server's own group or every process.
+        if (!Number.isInteger(pid) || pid <= 1) {
+          pending.reject(new Error(`the process spawner reported an invalid pid ${JSON.stringify(body.toString("latin1").slice(0, 20))}`));
+          return;
+        }
         const ended = new Promise<SpawnEnd>((resolve) => this.running.set(id, { pid, onOutput: pending.onOutput, resolve }));
         pending.resolve({ pid, ended });
         return;

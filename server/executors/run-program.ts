@@ -7,7 +7,7 @@ export interface RunProgramOptions {
   cwd?: string;
   /** The program's whole environment. */
   env: Record<string, string>;
-  /** Killed (SIGKILL, its whole process group) after this long; default 60 s. */
+  /** Killed (SIGKILL, its whole process group) after this long; by default never. */
   timeoutMs?: number;
 }
 
@@ -27,16 +27,22 @@ export class ProgramFailed extends Error {
   }
 }
 
-const DEFAULT_TIMEOUT_MS = 60_000;
+/** After the helper could not start, programs are forked from this process for this long before it is tried again. */
+const RETRY_HELPER_AFTER_MS = 60_000;
 const MAX_OUTPUT_BYTES = 64 * 1024 * 1024;
 /** Git's own children (upload-pack, index-pack) end with it: no output is expected after its exit. */
 const DRAIN_AFTER_EXIT_MS = 1_000;
 
 let shared: ProcessSpawner | null = null;
+let helperFailedAt = -Infinity;
 
 /** The helper every runProgram call shares; it keeps the event loop alive only while a program runs. */
 function sharedSpawner(): ProcessSpawner | null {
-  if (shared?.usable === false) shared = null;
+  if (shared?.usable === false) {
+    shared = null;
+    helperFailedAt = Date.now();
+  }
+  if (Date.now() - helperFailedAt < RETRY_HELPER_AFTER_MS) return null;
   shared ??= new ProcessSpawner({ drainMs: DRAIN_AFTER_EXIT_MS });
   return shared;
 }
@@ -74,6 +80,7 @@ async function runThroughSpawner(spawner: ProcessSpawner, file: string, args: re
   let killedFor: string | null = null;
   let pid = 0;
   const killGroup = () => {
+    if (pid <= 1) return; // The spawner never reports one; -0 would be this server's own group.
     try {
       process.kill(-pid, "SIGKILL");
     } catch {
@@ -93,8 +100,8 @@ async function runThroughSpawner(spawner: ProcessSpawner, file: string, args: re
   });
   pid = spawned.pid;
   if (killedFor !== null) killGroup();
-  const timer = setTimeout(() => kill("timed out"), options.timeoutMs ?? DEFAULT_TIMEOUT_MS);
-  const end = await spawned.ended.finally(() => clearTimeout(timer));
+  const timer = options.timeoutMs === undefined ? null : setTimeout(() => kill("timed out"), options.timeoutMs);
+  const end = await spawned.ended.finally(() => timer && clearTimeout(timer));
   const stdout = Buffer.concat(out).toString("utf8");
   const stderr = Buffer.concat(err).toString("utf8");
   if ("exitCode" in end && end.exitCode === 0 && killedFor === null) return stdout;
@@ -108,7 +115,7 @@ function runWithExecFile(file: string, args: readonly string[], options: RunProg
     execFile(
       file,
       args,
-      { cwd: options.cwd, env: options.env, maxBuffer: MAX_OUTPUT_BYTES, timeout: options.timeoutMs ?? DEFAULT_TIMEOUT_MS, killSignal: "SIGKILL" },
+      { cwd: options.cwd, env: options.env, maxBuffer: MAX_OUTPUT_BYTES, timeout: options.timeoutMs ?? 0, killSignal: "SIGKILL" },
       (error, stdout, stderr) => {
         if (!error) return resolve(stdout);
         const killed = (error as { killed?: boolean }).killed === true;
