@@ -96,6 +96,16 @@ describe("markerContexts", () => {
     expect(contexts("cat <<A <<B\n@\nA\n@\nB\n@")).toEqual(["unsafe", "unsafe", "word"]);
   });
 
+  it("gives up after a here-document whose body has a command substitution spanning lines or holding a here-document", () => {
+    // A random seed found this one: dash ends the outer body at the second E, after the $(…).
+    expect(reason('cat <<E\n"a $(cat <<E\nx\nE\necho ok) b"\nE\necho @')).toMatch(/where shells disagree on where the body ends/);
+    expect(reason("cat <<E\n$(echo x\nE\n)\necho @")).toMatch(/where shells disagree/);
+    expect(contexts("cat <<E\n`echo x\nE\necho ok`\nE\necho @")).toEqual(["unsafe"]);
+    // The common cases stay usable: a substitution on one line, or a quoted delimiter (no expansion).
+    expect(contexts("cat <<E\nbuilt at $(date) by `id -un`\nE\necho @")).toEqual(["word"]);
+    expect(contexts("cat <<'E'\n$(echo x\nE\necho @")).toEqual(["word"]);
+  });
+
   it("treats <<< as a here-string, whose word is ordinary", () => {
     expect(contexts("cat <<< @\n@")).toEqual(["word", "word"]);
   });

@@ -36,6 +36,8 @@ type Frame =
 interface Heredoc {
   delimiter: string;
   stripTabs: boolean;
+  /** No quote or backslash in its word: the shell expands `$(…)` and backquotes in its body. */
+  expands: boolean;
 }
 
 const WORD: ShellContext = { kind: "word" };
@@ -54,6 +56,9 @@ const IN_COMMENT = unsafe("it is inside a shell comment, which a newline in the 
 const IN_HEREDOC = unsafe("it is inside a here-document, which a line of the value could end; pass it as an argument or use the BATON_* variable");
 const IN_HEREDOC_WORD = unsafe("it is the delimiter of a here-document");
 
+const AFTER_TANGLED_HEREDOC = unsafe(
+  "it follows a here-document whose body has a $(…) or `…` spanning lines or holding another here-document, where shells disagree on where the body ends",
+);
 const READ_DIFFERENTLY = unsafe(
   "bash and dash read the script differently up to here (bash's ((…)) or $[…], or quotes inside an arithmetic expression); put the value in a variable first",
 );
@@ -80,6 +85,8 @@ class ShellScanner {
   private readonly found = new Map<number, ShellContext>();
   private readonly stack: Frame[] = [newCommandFrame(false)];
   private i = 0;
+  /** Set once the scanner cannot know where the shell is: every later marker gets it. */
+  private lost: ShellContext | null = null;
 
   constructor(
     private readonly s: string,
@@ -123,6 +130,7 @@ class ShellScanner {
 
   /** Records the marker at `at`; inside an arithmetic expression, at any depth, it is unsafe whatever `context`. */
   private mark(at: number, context: ShellContext): void {
+    if (context.kind !== "unsafe" && this.lost) context = this.lost;
     const arithmetic = context.kind !== "unsafe" && this.stack.some((frame) => frame.type === "arithmetic");
     this.found.set(at, arithmetic ? IN_ARITHMETIC : context);
   }
@@ -310,6 +318,7 @@ class ShellScanner {
     while (this.s[this.i] === " " || this.s[this.i] === "\t") this.i++;
     let delimiter = "";
     let quote: string | null = null;
+    let quoted = false;
     while (this.i < this.s.length) {
       const c = this.s[this.i] as string;
       if (c === this.marker) {
@@ -324,8 +333,10 @@ class ShellScanner {
       }
       if (c === "'" || c === '"') {
         quote = c;
+        quoted = true;
         this.i++;
       } else if (c === "\\") {
+        quoted = true;
         if (this.s[this.i + 1] === this.marker) this.mark(this.i + 1, IN_HEREDOC_WORD);
         delimiter += this.s[this.i + 1] ?? "";
         this.i += 2;
@@ -336,7 +347,7 @@ class ShellScanner {
         this.i++;
       }
     }
-    if (delimiter.length > 0) frame.heredocs.push({ delimiter, stripTabs });
+    if (delimiter.length > 0) frame.heredocs.push({ delimiter, stripTabs, expands: !quoted });
   }
 
   /** Here-document bodies, one after another, each up to its delimiter line. */
@@ -354,6 +365,7 @@ class ShellScanner {
         for (let at = line.indexOf(this.marker); at >= 0; at = line.indexOf(this.marker, at + 1)) {
           this.mark(this.i + at, IN_HEREDOC);
         }
+        if (heredoc.expands && tangledSubstitution(line)) this.lost ??= AFTER_TANGLED_HEREDOC;
         this.i = next;
       }
     }
@@ -372,6 +384,17 @@ class ShellScanner {
 
 function newCommandFrame(closesWithParen: boolean): Frame {
   return { type: "command", closesWithParen, parens: 0, wordStart: true, heredocs: [] };
+}
+
+/**
+ * A body line whose command substitution may not end on it, or holds a here-document: the shell
+ * parses the substitution as a script, so the body can end on another line than the delimiter
+ * line the scanner finds (dash and bash differ there too). Counted roughly, erring towards yes.
+ */
+function tangledSubstitution(line: string): boolean {
+  if (!line.includes("$(") && !line.includes("`")) return false;
+  const count = (c: string) => line.split(c).length - 1;
+  return line.includes("<<") || count("(") !== count(")") || count("`") % 2 === 1;
 }
 
 function stripLeadingTabs(line: string): string {
