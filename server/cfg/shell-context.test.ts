@@ -106,6 +106,18 @@ describe("markerContexts", () => {
     expect(contexts("cat <<'E'\n$(echo x\nE\necho @")).toEqual(["word"]);
   });
 
+  it("reads a case pattern's `)` inside $(…) as the pattern's end, not the substitution's", () => {
+    expect(contexts(`echo "$(case x in *) echo @;; esac)" @`)).toEqual(["word", "word"]);
+    // A random seed found this one: the scanner had closed $( at `*)` and placed the second marker in "…".
+    expect(contexts(`x="a $(echo $(case $(echo "a $(echo "$(echo '@')") b") in *) echo c;; esac) && echo "\\$"@ | cat) b"; echo "$x"`)).toEqual(["single", "word"]);
+    expect(contexts("echo $(case x in (a) echo @;; (b|c) echo '@';; esac) @")).toEqual(["word", "single", "word"]);
+    expect(contexts("echo $(case x in a) case y in b) echo @;; esac;; esac) '@'")).toEqual(["word", "single"]);
+    expect(contexts("echo $(if true; then case x in a) :;; esac; fi) '@'")).toEqual(["single"]);
+    // `case` as an argument is a plain word; so is `esac` in a branch's arguments.
+    expect(contexts(`echo "$(echo case x in a) @"`)).toEqual(["double"]);
+    expect(contexts("echo $(case x in a) echo esac;; esac) '@'")).toEqual(["single"]);
+  });
+
   it("treats <<< as a here-string, whose word is ordinary", () => {
     expect(contexts("cat <<< @\n@")).toEqual(["word", "word"]);
   });

@@ -9,9 +9,8 @@
  * skips quotes inside an arithmetic expression when it looks for its end (dash does not). A
  * marker the two readings place differently is unsafe: the value must be safe in every shell.
  * Bash evaluates an arithmetic expression's text after expanding it, quotes and all, so no
- * marker anywhere inside one is safe, not even within a `$(…)` or quotes there. It does not
- * parse the grammar: a `case` pattern's lone `)` inside `$(…)` ends the substitution early,
- * which only matters if a marker follows inside it.
+ * marker anywhere inside one is safe, not even within a `$(…)` or quotes there. Of the grammar
+ * it follows only `case`, whose patterns end in a lone `)` that must not close a `$(…)`.
  */
 export type ShellContext =
   /** An unquoted word: the value goes in as a single-quoted string. */
@@ -24,7 +23,17 @@ export type ShellContext =
   | { kind: "unsafe"; reason: string };
 
 type Frame =
-  | { type: "command"; closesWithParen: boolean; parens: number; wordStart: boolean; heredocs: Heredoc[] }
+  | {
+      type: "command";
+      closesWithParen: boolean;
+      parens: number;
+      wordStart: boolean;
+      /** Where a command name (or a reserved word such as `case`) may stand. */
+      commandStart: boolean;
+      /** Open `case` statements, innermost last: in a pattern a `)` ends the pattern, not a `$(…)`. */
+      cases: CaseState[];
+      heredocs: Heredoc[];
+    }
   | { type: "single" }
   | { type: "double" }
   | { type: "ansi" }
@@ -32,6 +41,12 @@ type Frame =
   | { type: "parameter"; insideDouble: boolean }
   /** `$((…))` and `((…))` close on `))`, bash's `$[…]` on `]`; `depth` counts the nested openers. */
   | { type: "arithmetic"; closer: "))" | "]"; depth: number };
+
+/** Where a `case` statement is: before its `in`, in a pattern (up to `)`), or in a branch's commands (up to `;;`). */
+type CaseState = "subject" | "pattern" | "body";
+
+/** Reserved words after which a command, so also `case`, may follow. */
+const BEFORE_COMMAND = new Set(["then", "do", "else", "elif", "if", "while", "until", "time", "!", "{"]);
 
 interface Heredoc {
   delimiter: string;
@@ -137,31 +152,32 @@ class ShellScanner {
 
   private inCommand(frame: Extract<Frame, { type: "command" }>): void {
     const c = this.s[this.i] as string;
+    const inCase = frame.cases.length - 1;
     if (c === this.marker) {
       this.mark(this.i++, WORD);
-      frame.wordStart = false;
+      frame.wordStart = frame.commandStart = false;
       return;
     }
     switch (c) {
       case "'":
         this.push({ type: "single" }, 1);
-        frame.wordStart = false;
+        frame.wordStart = frame.commandStart = false;
         return;
       case '"':
         this.push({ type: "double" }, 1);
-        frame.wordStart = false;
+        frame.wordStart = frame.commandStart = false;
         return;
       case "`":
         this.push({ type: "backquote" }, 1);
-        frame.wordStart = false;
+        frame.wordStart = frame.commandStart = false;
         return;
       case "\\":
         this.backslash();
-        frame.wordStart = false;
+        frame.wordStart = frame.commandStart = false;
         return;
       case "$":
         this.dollar(false);
-        frame.wordStart = false;
+        frame.wordStart = frame.commandStart = false;
         return;
       case "#":
         if (frame.wordStart) this.comment();
@@ -169,7 +185,7 @@ class ShellScanner {
         return;
       case "\n":
         this.i++;
-        frame.wordStart = true;
+        frame.wordStart = frame.commandStart = true;
         if (frame.heredocs.length > 0) this.heredocBodies(frame.heredocs.splice(0));
         return;
       case "<":
@@ -177,39 +193,79 @@ class ShellScanner {
         else if (this.s[this.i + 1] === "<") this.heredocOperator(frame);
         else this.i++;
         frame.wordStart = true;
+        frame.commandStart = false;
         return;
       case "(":
+        this.i++;
+        frame.wordStart = frame.commandStart = true;
+        // A pattern's optional opening parenthesis: `case x in (a) …`.
+        if (frame.cases[inCase] === "pattern") return;
         // Bash's arithmetic command: `(( i++ ))`, `for ((…))`, also `for((…))` or `while((…))`.
         // Anywhere else an unquoted `((` is a syntax error, so any is taken for one.
-        if (this.dialect === "bash" && this.s[this.i + 1] === "(") {
-          this.push({ type: "arithmetic", closer: "))", depth: 0 }, 2);
+        if (this.dialect === "bash" && this.s[this.i] === "(") {
+          this.push({ type: "arithmetic", closer: "))", depth: 0 }, 1);
           return;
         }
         if (frame.closesWithParen) frame.parens++;
-        this.i++;
-        frame.wordStart = true;
         return;
       case ")":
         this.i++;
-        frame.wordStart = true;
+        frame.wordStart = frame.commandStart = true;
+        if (frame.cases[inCase] === "pattern") {
+          frame.cases[inCase] = "body";
+          return;
+        }
         if (!frame.closesWithParen) return;
         if (frame.parens === 0) this.stack.pop();
         else frame.parens--;
         return;
+      case ";":
+        // `;;`, `;&` or `;;&` end a case branch: a pattern comes next.
+        if (frame.cases[inCase] === "body" && (this.s[this.i + 1] === ";" || this.s[this.i + 1] === "&")) {
+          frame.cases[inCase] = "pattern";
+          this.i += this.s.startsWith(";;&", this.i) ? 3 : 2;
+        } else this.i++;
+        frame.wordStart = frame.commandStart = true;
+        return;
+      case "&":
+      case "|":
+        this.i++;
+        frame.wordStart = frame.commandStart = true;
+        return;
       case " ":
       case "\t":
       case "\r":
-      case ";":
-      case "&":
-      case "|":
-      case ">":
         this.i++;
         frame.wordStart = true;
         return;
-      default:
+      case ">":
         this.i++;
+        frame.wordStart = true;
+        frame.commandStart = false;
+        return;
+      default:
+        if (frame.wordStart) this.bareWord(frame);
+        else this.i++;
         frame.wordStart = false;
     }
+  }
+
+  /** A word of letters, digits and `_` (or `!`, `{`) from the start of a word: reserved words steer `case` tracking. */
+  private bareWord(frame: Extract<Frame, { type: "command" }>): void {
+    const match = /^(?:[A-Za-z_][A-Za-z0-9_]*|[!{])/.exec(this.s.slice(this.i, this.i + 64));
+    const word = match?.[0] ?? "";
+    const after = this.s[this.i + Math.max(word.length, 1)];
+    const delimited = word !== "" && (after === undefined || " \t\r\n;&|()<>".includes(after));
+    const inCase = frame.cases.length - 1;
+    const atCommand = frame.commandStart;
+    this.i += Math.max(word.length, 1);
+    frame.commandStart = false;
+    if (!delimited) return;
+    if (word === "case" && atCommand) frame.cases.push("subject");
+    else if (word === "in" && frame.cases[inCase] === "subject") frame.cases[inCase] = "pattern";
+    else if (word === "esac" && (frame.cases[inCase] === "pattern" || (frame.cases[inCase] === "body" && atCommand))) frame.cases.pop();
+    else if (BEFORE_COMMAND.has(word) && atCommand) frame.commandStart = true;
+    if (frame.cases[frame.cases.length - 1] === "pattern") frame.commandStart = true;
   }
 
   private inSingle(): void {
@@ -383,7 +439,7 @@ class ShellScanner {
 }
 
 function newCommandFrame(closesWithParen: boolean): Frame {
-  return { type: "command", closesWithParen, parens: 0, wordStart: true, heredocs: [] };
+  return { type: "command", closesWithParen, parens: 0, wordStart: true, commandStart: true, cases: [], heredocs: [] };
 }
 
 /**
