@@ -7,8 +7,8 @@ import { ProcessSpawner } from "../server/executors/process-spawner";
  * `LATENCY_TRACE=1 npx tsx bench/bench-latency.ts [--docker]`: where one delivery's time goes.
  * Every Docker Engine API call (through docker-modem), every child process the server starts and
  * every command its process-spawner helpers start (git, sh) is recorded with its start and end
- * in ms after the delivery was sent. A bench tool
- * only: it wraps the modules in this process, so it must never be imported by the server.
+ * in ms after the delivery was sent. A bench tool only: it wraps the modules in this process,
+ * so it must never be imported by the server.
  */
 export class LatencyTrace {
   private events: { t: number; what: string }[] = [];

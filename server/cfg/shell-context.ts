@@ -83,14 +83,15 @@ export function markerContexts(script: string, marker: string): Map<number, Shel
   const posix = new ShellScanner(script, marker, "posix").run();
   const bash = new ShellScanner(script, marker, "bash").run();
   const contexts = new Map<number, ShellContext>();
-  for (const [at, inBash] of bash) {
-    const inPosix = posix.get(at);
-    if (inBash.kind === "unsafe") contexts.set(at, inBash);
-    else if (inPosix?.kind === "unsafe") contexts.set(at, inPosix);
-    else contexts.set(at, inPosix?.kind === inBash.kind ? inBash : READ_DIFFERENTLY);
-  }
-  for (const [at, inPosix] of posix) if (!contexts.has(at)) contexts.set(at, inPosix.kind === "unsafe" ? inPosix : READ_DIFFERENTLY);
+  for (const at of new Set([...bash.keys(), ...posix.keys()])) contexts.set(at, agreed(bash.get(at), posix.get(at)));
   return contexts;
+}
+
+/** Either reading's reason when one is unsafe; the context both give; else unsafe. */
+function agreed(inBash: ShellContext | undefined, inPosix: ShellContext | undefined): ShellContext {
+  if (inBash?.kind === "unsafe") return inBash;
+  if (inPosix?.kind === "unsafe") return inPosix;
+  return inBash && inBash.kind === inPosix?.kind ? inBash : READ_DIFFERENTLY;
 }
 
 /** `posix`: dash and busybox sh. `bash` adds `((…))`, `$[…]` and quotes inside arithmetic. */

@@ -10,9 +10,10 @@ export const GIT_ENV = {
 };
 
 /** Runs git to its end (through the process-spawner helper, see runProgram); rejects with ProgramFailed. */
-export function git(args: string[], options: { cwd?: string; env?: Record<string, string> } = {}): Promise<string> {
+export function git(args: string[], options: { cwd?: string; env?: Record<string, string>; timeoutMs?: number } = {}): Promise<string> {
   return runProgram("git", args, {
     ...(options.cwd !== undefined ? { cwd: options.cwd } : {}),
+    ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}),
     env: { PATH: process.env.PATH ?? "/usr/bin:/bin", HOME: "/nonexistent", ...GIT_ENV, ...options.env },
   });
 }

@@ -91,7 +91,7 @@ async function runThroughSpawner(spawner: ProcessSpawner, file: string, args: re
   const kill = (reason: string) => {
     if (killedFor !== null) return;
     killedFor = reason;
-    if (pid > 0) killGroup();
+    killGroup();
   };
   const spawned = await spawner.spawn({ cwd: options.cwd ?? process.cwd(), command, env: options.env }, (stream, chunk) => {
     bytes += chunk.length;

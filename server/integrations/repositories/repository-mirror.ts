@@ -1,7 +1,7 @@
 import fs from "node:fs";
 import path from "node:path";
-import { GIT_ENV } from "../../executors/git-checkout";
-import { runProgram, type ProgramFailed } from "../../executors/run-program";
+import { git } from "../../executors/git-checkout";
+import type { ProgramFailed } from "../../executors/run-program";
 
 /** Ref name → the commit it points at (annotated tags peeled). */
 export type RefSnapshot = ReadonlyMap<string, string>;
@@ -210,11 +210,7 @@ function remoteEnv(source: MirrorSource): Record<string, string> {
 /** git with the server's clean environment, a timeout, and errors that never carry the token. */
 export async function gitRun(args: string[], options: { cwd?: string; env?: Record<string, string>; timeoutMs?: number }, token: string | null): Promise<string> {
   try {
-    return await runProgram("git", args, {
-      ...(options.cwd !== undefined ? { cwd: options.cwd } : {}),
-      env: { PATH: process.env.PATH ?? "/usr/bin:/bin", HOME: "/nonexistent", ...GIT_ENV, ...options.env },
-      timeoutMs: options.timeoutMs ?? 60_000,
-    });
+    return await git(args, { ...options, timeoutMs: options.timeoutMs ?? 60_000 });
   } catch (error) {
     const failed = error as Partial<ProgramFailed> & Error;
     let message = (failed.stderr || failed.message).trim().split("\n").slice(-3).join(" ");
